@@ -31,7 +31,9 @@ def main() -> None:
     gs_reader = _time("import greenstats; greenstats.read_yearbook") - base
     print(f"interpreter start-up          {base * 1000:8.1f} ms (subtracted)")
     print(f"import pandas                 {pandas * 1000:8.1f} ms")
-    print(f"import greenstats             {gs * 1000:8.1f} ms  ratio {gs / pandas:5.2f}x (goal <= 1.3x)")
+    print(
+        f"import greenstats             {gs * 1000:8.1f} ms  ratio {gs / pandas:5.2f}x (goal <= 1.3x)"
+    )
     print(
         f"greenstats + read_yearbook    {gs_reader * 1000:8.1f} ms  ratio {gs_reader / pandas:5.2f}x"
     )

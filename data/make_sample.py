@@ -22,7 +22,9 @@ OUT = Path(__file__).resolve().parent / "raw" / "lianyungang-yearbook-SIMULATED.
 YEARS = list(range(2013, 2025))
 SEED = 20211
 NOTE_ZH = "注：本表为模拟数据（SIMULATED），仅用于演示 greenstats，不是连云港市的统计数据。"
-NOTE_EN = "Note: simulated data for demonstrating greenstats; not official statistics of Lianyungang."
+NOTE_EN = (
+    "Note: simulated data for demonstrating greenstats; not official statistics of Lianyungang."
+)
 
 rng = np.random.default_rng(SEED)
 

@@ -37,7 +37,24 @@ _EXPORTS: dict[str, str] = {
     "SeriesError": "greenstats.errors",
 }
 
-__all__ = sorted(_EXPORTS) + ["__version__"]
+__all__ = [
+    "Assessment",
+    "GreenstatsError",
+    "LayoutError",
+    "ReadError",
+    "SeriesError",
+    "SpecError",
+    "__version__",
+    "assess",
+    "assess_all",
+    "cell_ledger",
+    "load_indicators",
+    "load_targets",
+    "read_yearbook",
+    "read_yearbooks",
+    "run",
+    "to_panel",
+]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from greenstats.assess import Assessment, assess, assess_all

@@ -20,7 +20,7 @@ from greenstats.errors import GreenstatsError
 DEFAULT_RAW = "data/raw"
 DEFAULT_PROCESSED = "data/processed"
 DEFAULT_REPORTS = "reports"
-DEFAULT_NOTEBOOK = "notebooks/scorecard.ipynb"
+DEFAULT_NOTEBOOKS = ("notebooks/scorecard.ipynb", "notebooks/data-quality.ipynb")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -49,16 +49,22 @@ def _parser() -> argparse.ArgumentParser:
         help=f"output folder for tables (default {DEFAULT_PROCESSED})",
     )
     r.add_argument(
-        "--reports", default=DEFAULT_REPORTS, help=f"output folder for HTML (default {DEFAULT_REPORTS})"
+        "--reports",
+        default=DEFAULT_REPORTS,
+        help=f"output folder for HTML (default {DEFAULT_REPORTS})",
     )
     r.add_argument(
         "--notebook",
         action="append",
         default=None,
-        help=f"report notebook to execute (repeatable; default {DEFAULT_NOTEBOOK})",
+        help=f"report notebook to execute (repeatable; default {', '.join(DEFAULT_NOTEBOOKS)})",
     )
-    r.add_argument("--overrides", default=None, help="YAML with Jiangsu's provincial target numbers")
-    r.add_argument("--jobs", type=int, default=1, help="processes for reading workbooks (default 1)")
+    r.add_argument(
+        "--overrides", default=None, help="YAML with Jiangsu's provincial target numbers"
+    )
+    r.add_argument(
+        "--jobs", type=int, default=1, help="processes for reading workbooks (default 1)"
+    )
     r.add_argument("--no-html", action="store_true", help="write tables only, skip the notebooks")
 
     rd = sub.add_parser("read", help="read one workbook into the tidy indicator table")
@@ -67,19 +73,27 @@ def _parser() -> argparse.ArgumentParser:
     rd.add_argument("--region", default=None, help="region, where the table lacks one")
     rd.add_argument("--year", type=int, default=None, help="year, where the table lacks one")
     rd.add_argument("--recipe", default=None, help="YAML recipe overriding layout detection")
-    rd.add_argument("-o", "--output", default=None, help="write .csv or .parquet instead of printing")
+    rd.add_argument(
+        "-o", "--output", default=None, help="write .csv or .parquet instead of printing"
+    )
 
     lg = sub.add_parser("ledger", help="every non-empty cell of a workbook with its role")
     lg.add_argument("path")
     lg.add_argument("--sheet", default=None)
-    lg.add_argument("-o", "--output", default=None, help="write .csv or .parquet instead of printing")
+    lg.add_argument(
+        "-o", "--output", default=None, help="write .csv or .parquet instead of printing"
+    )
 
     tg = sub.add_parser("targets", help="the plan's targets as a table")
     tg.add_argument("--overrides", default=None, help="YAML with Jiangsu's provincial numbers")
-    tg.add_argument("-o", "--output", default=None, help="write .csv or .parquet instead of printing")
+    tg.add_argument(
+        "-o", "--output", default=None, help="write .csv or .parquet instead of printing"
+    )
 
     ind = sub.add_parser("indicators", help="the indicator catalogue")
-    ind.add_argument("-o", "--output", default=None, help="write .csv or .parquet instead of printing")
+    ind.add_argument(
+        "-o", "--output", default=None, help="write .csv or .parquet instead of printing"
+    )
     return p
 
 
@@ -107,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run":
             from greenstats.pipeline import run
 
-            notebooks = args.notebook or ([] if args.no_html else [DEFAULT_NOTEBOOK])
+            notebooks = [] if args.no_html else (args.notebook or list(DEFAULT_NOTEBOOKS))
             index = run(
                 Path(args.raw),
                 Path(args.processed),

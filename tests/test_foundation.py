@@ -168,3 +168,9 @@ def test_notebooks_committed_clean():
             )
         tagged = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
         assert len(tagged) == 1, f"{path.name} needs exactly one cell tagged parameters"
+
+
+def test_all_matches_lazy_exports():
+    import greenstats
+
+    assert set(greenstats.__all__) - {"__version__"} == set(greenstats._EXPORTS)
