@@ -48,8 +48,8 @@ def run(
     """Run the main job and return the path of the report index (``index.html``).
 
     Steps: read every workbook in ``raw_dir`` (:func:`greenstats.read_yearbooks`; a bad file is
-    reported, the rest go on), fill a missing region with ``region``, map to the indicator
-    catalogue (:func:`greenstats.to_panel`), assess every target
+    reported, the rest go on), map to the indicator catalogue (:func:`greenstats.to_panel`;
+    a city-level table's 全市 rows and tables naming no region become ``region``), assess every target
     (:func:`greenstats.assess_all`), write the tables to ``processed_dir``, execute each report
     notebook with papermill into ``reports_dir`` and write an index page there.
 
@@ -66,7 +66,7 @@ def run(
     overrides
         Jiangsu's provincial target numbers (YAML path or mapping) for ``load_targets``.
     region
-        Region for tables that name none.
+        The city the plan is about (``to_panel(..., city=region)``).
     jobs
         Processes for reading workbooks.
     progress
@@ -91,13 +91,12 @@ def run(
 
     tidy = read_yearbooks(raw_dir, jobs=jobs, progress=progress)
     errors = tidy.attrs.get("errors")
-    tidy = tidy.assign(region=tidy["region"].fillna(region))
     write_frame(tidy, processed_dir / "tidy.parquet")
     write_frame(tidy, processed_dir / "tidy.csv")
     if errors is not None:
         write_frame(errors, processed_dir / "read_errors.csv")
 
-    panel = to_panel(tidy)
+    panel = to_panel(tidy, city=region)
     unmapped = panel.attrs.get("unmapped")
     write_frame(panel, processed_dir / "panel.parquet")
     write_frame(panel, processed_dir / "panel.csv")

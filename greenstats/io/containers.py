@@ -13,6 +13,7 @@ first bytes               kind       how it is read
 ``PK`` (zip)              ``xlsx``   python-calamine; formulas without a cached value found in
                                      the sheet XML
 ``<`` (after BOM/space)   ``html``   lxml.html, one sheet per ``<table>``, spans expanded
+``<Workbook xmlns=…``     ``xml``    Excel 2003 XML (SpreadsheetML) saved as .xls, via lxml
 other text                ``csv``    utf-8-sig, utf-8 or gb18030; comma, tab or semicolon
 ========================  =========  ==========================================================
 
@@ -51,7 +52,7 @@ __all__ = [
     "sniff",
 ]
 
-Kind = Literal["xlsx", "xls", "html", "csv"]
+Kind = Literal["xlsx", "xls", "html", "csv", "xml"]
 
 #: Excel's built-in password for files "encrypted" only to be read-only (CNKI downloads).
 DEFAULT_PASSWORD = "VelvetSweatshop"
@@ -86,6 +87,9 @@ class Sheet:
         ``(r, c)`` of formula cells that hold no cached value (their value is unknown).
     kind
         The container the sheet came from.
+    caption
+        HTML only: the lines of page text printed just before this ``<table>`` (after the
+        previous one), then its ``<caption>``; a CNKI export keeps the table's title there.
 
     Examples
     --------
@@ -101,6 +105,7 @@ class Sheet:
     merged: tuple[tuple[int, int, int, int], ...] = ()
     formula_no_cache: frozenset[tuple[int, int]] = frozenset()
     kind: Kind = "xlsx"
+    caption: tuple[str, ...] = ()
 
     @property
     def n_rows(self) -> int:
@@ -137,6 +142,9 @@ class Workbook:
         Whether the file was decrypted (with Excel's default password) to be read.
     sheets
         The sheets, in workbook order.
+    page_text
+        HTML only: every line of text of the page's body outside its tables, in order
+        (titles above the tables, notes and sources below them); ``<title>`` is left out.
     """
 
     path: str
@@ -144,6 +152,7 @@ class Workbook:
     kind: Kind
     encrypted: bool
     sheets: tuple[Sheet, ...]
+    page_text: tuple[str, ...] = ()
 
     @property
     def sheet_names(self) -> tuple[str, ...]:
@@ -221,13 +230,23 @@ def _head_kind(head: bytes) -> Kind | None:
             if bom == codecs.BOM_UTF8:
                 text = text[len(bom) :]
             else:
-                text = text[len(bom) :].decode(
-                    "utf-16-le" if bom == codecs.BOM_UTF16_LE else "utf-16-be", "ignore"
-                ).encode("utf-8", "ignore")
+                text = (
+                    text[len(bom) :]
+                    .decode("utf-16-le" if bom == codecs.BOM_UTF16_LE else "utf-16-be", "ignore")
+                    .encode("utf-8", "ignore")
+                )
             break
     if text.lstrip(b" \t\r\n\f\v").startswith(b"<"):
+        if _SPREADSHEET_ML.search(text) and not _HTML_TAG.search(text):
+            return "xml"
         return "html"
     return None
+
+
+_SPREADSHEET_ML = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?Workbook\b[^>]*urn:schemas-microsoft-com:office:spreadsheet"
+)
+_HTML_TAG = re.compile(rb"<(?:html|body)\b", re.I)
 
 
 def sniff(path: str | os.PathLike[str]) -> Kind:
@@ -242,8 +261,8 @@ def sniff(path: str | os.PathLike[str]) -> Kind:
     -------
     str
         ``"xls"`` for an OLE2 file (BIFF .xls, or an encrypted workbook of either kind),
-        ``"xlsx"`` for a zip file, ``"html"`` when the text starts with ``<`` (after a BOM and
-        white space), ``"csv"`` for other text.
+        ``"xlsx"`` for a zip file, ``"xml"`` for an Excel 2003 XML spreadsheet, ``"html"`` when
+        the text starts with ``<`` (after a BOM and white space), ``"csv"`` for other text.
 
     Raises
     ------
@@ -323,9 +342,7 @@ def open_workbook(path: str | os.PathLike[str], *, sheet: str | None = None) -> 
     except FileNotFoundError:
         raise _missing_file(name) from None
     except IsADirectoryError:
-        raise ReadError(
-            "is a folder, not a file", file=name, fix="pass a workbook file"
-        ) from None
+        raise ReadError("is a folder, not a file", file=name, fix="pass a workbook file") from None
     except OSError as exc:
         raise ReadError(
             f"cannot read the file ({exc.strerror or exc})",
@@ -334,16 +351,24 @@ def open_workbook(path: str | os.PathLike[str], *, sheet: str | None = None) -> 
         ) from None
     kind = _kind_of(data[:8192], name)
     encrypted = False
+    page_text: tuple[str, ...] = ()
     if kind == "xls":
-        kind, data, encrypted, sheets = _read_ole2(data, file_name, sheet)
+        kind, encrypted, sheets = _read_ole2(data, file_name, sheet)
     elif kind == "xlsx":
         sheets = _read_calamine(data, file_name, "xlsx", sheet)
     elif kind == "html":
-        sheets = _read_html(data, file_name, sheet)
+        sheets, page_text = _read_html(data, file_name, sheet)
+    elif kind == "xml":
+        sheets = _read_spreadsheet_ml(data, file_name, sheet)
     else:
         sheets = _read_csv(data, file_name, sheet)
     return Workbook(
-        path=name, file_name=file_name, kind=kind, encrypted=encrypted, sheets=tuple(sheets)
+        path=name,
+        file_name=file_name,
+        kind=kind,
+        encrypted=encrypted,
+        sheets=tuple(sheets),
+        page_text=page_text,
     )
 
 
@@ -362,6 +387,8 @@ def _missing_sheet(file_name: str, wanted: str, names: tuple[str, ...] | list[st
 
 
 def _corrupt(file_name: str, kind: str, exc: BaseException) -> ReadError:
+    if isinstance(exc, _RawCorrupt) and exc.__cause__ is not None:
+        exc = exc.__cause__
     return ReadError(
         f"the {kind} workbook is corrupt or not a workbook ({type(exc).__name__}: {exc})",
         file=file_name,
@@ -372,30 +399,20 @@ def _corrupt(file_name: str, kind: str, exc: BaseException) -> ReadError:
 # ----- OLE2: BIFF .xls, or an encrypted workbook
 
 
-def _read_ole2(
-    data: bytes, file_name: str, sheet: str | None
-) -> tuple[Kind, bytes, bool, list[Sheet]]:
+def _read_ole2(data: bytes, file_name: str, sheet: str | None) -> tuple[Kind, bool, list[Sheet]]:
+    """Read a BIFF .xls; when calamine cannot (encrypted .xls, or an encrypted .xlsx inside
+    OLE2), decrypt with Excel's default password and read the plain workbook."""
     import python_calamine as pc
 
     try:
-        return "xls", data, False, _read_calamine(data, file_name, "xls", sheet, raw=True)
-    except pc.PasswordError:
-        pass
-    except (pc.CalamineError, pc.XmlError, pc.ZipError, ValueError, OSError):
-        # an encrypted .xlsx is an OLE2 file without a Workbook stream: calamine fails here
-        pass
-    except _RawCorrupt:
-        pass
+        return "xls", False, _read_calamine(data, file_name, "xls", sheet, raw=True)
+    except (pc.PasswordError, _RawCorrupt) as exc:
+        first: BaseException = exc
     plain = _decrypt(data, file_name)
-    if plain is None:
-        # not encrypted after all: report calamine's own complaint
-        try:
-            _read_calamine(data, file_name, "xls", sheet)
-        except ReadError:
-            raise
-        raise ReadError("the .xls workbook cannot be read", file=file_name, fix=_SAVE_AGAIN)
+    if plain is None:  # not encrypted: calamine's complaint stands
+        raise _corrupt(file_name, "OLE2 (.xls)", first)
     kind: Kind = "xlsx" if plain.startswith(_ZIP_MAGIC) else "xls"
-    return kind, plain, True, _read_calamine(plain, file_name, kind, sheet)
+    return kind, True, _read_calamine(plain, file_name, kind, sheet)
 
 
 def _decrypt(data: bytes, file_name: str) -> bytes | None:
@@ -463,25 +480,46 @@ def _read_calamine(
         if raw:
             raise _RawCorrupt(str(exc)) from exc
         raise _corrupt(file_name, kind, exc) from None
-    no_cache = _xlsx_formulas_without_cache(data, wanted, file_name) if kind == "xlsx" else {}
+    extras = _xlsx_cell_extras(data, wanted) if kind == "xlsx" else {}
     sheets = []
     for n, grid, merged in grids:
-        cells = [[None if v == "" else v for v in row] for row in grid]
+        cells = _empty_to_none(grid)
+        no_cache, errors = extras.get(n, (set(), {}))
+        for (r, c), text in errors.items():  # calamine hands error values over as ""
+            if r < len(cells) and c < len(cells[r]) and cells[r][c] is None:
+                cells[r][c] = text
         while cells and not any(v is not None for v in cells[-1]):
             cells.pop()
-        spans = tuple(
-            (int(a[0]), int(a[1]), int(b[0]), int(b[1])) for a, b in (merged or ())
-        )
+        spans = tuple((int(a[0]), int(a[1]), int(b[0]), int(b[1])) for a, b in (merged or ()))
         sheets.append(
             Sheet(
                 name=n,
                 cells=cells,
                 merged=spans,
-                formula_no_cache=frozenset(no_cache.get(n, ())),
+                formula_no_cache=frozenset(no_cache),
                 kind=kind,
             )
         )
     return sheets
+
+
+def _empty_to_none(grid: list[list[Any]]) -> list[list[Any]]:
+    """Replace calamine's ``""`` for empty cells by ``None``, in place (rows are fresh lists).
+
+    Most rows of a statistical table are full: test them at C speed first.
+    """
+    for i, row in enumerate(grid):
+        n = row.count("")
+        if not n:
+            continue
+        if n <= 4:
+            start = 0
+            for _ in range(n):
+                start = row.index("", start)
+                row[start] = None
+        else:
+            grid[i] = [None if v == "" else v for v in row]
+    return grid
 
 
 # ----- xlsx formulas without a cached value
@@ -500,13 +538,14 @@ def _attr(tag: bytes, name: bytes) -> str | None:
     return m.group(1).decode("utf-8", "replace") if m else None
 
 
-def _xlsx_sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → worksheet part path inside the zip."""
+def _xlsx_sheet_parts(zf: zipfile.ZipFile) -> tuple[dict[str, str], bool]:
+    """Sheet name → worksheet part inside the zip, and whether the workbook asks for a full
+    recalculation on load (``fullCalcOnLoad``: its cached formula values are placeholders)."""
     try:
         wb_xml = zf.read("xl/workbook.xml")
         rels_xml = zf.read("xl/_rels/workbook.xml.rels")
     except KeyError:
-        return {}
+        return {}, False
     targets: dict[str, str] = {}
     for tag in _REL_EL.findall(rels_xml):
         rid, target = _attr(tag, b"Id"), _attr(tag, b"Target")
@@ -520,21 +559,42 @@ def _xlsx_sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
         name, rid = _attr(tag, b"name"), _attr(tag, b"id")
         if name is not None and rid in targets:
             parts[_html.unescape(name)] = targets[rid]
-    return parts
+    full_calc = _FULL_CALC.search(wb_xml) is not None
+    return parts, full_calc
 
 
-def _xlsx_formulas_without_cache(
-    data: bytes, names: list[str], file_name: str
-) -> dict[str, set[tuple[int, int]]]:
-    """For each sheet, the cells holding a formula but no cached value.
+_FULL_CALC = re.compile(rb"""fullCalcOnLoad\s*=\s*["'](?:1|true)["']""")
+_SHEET_DATA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData[\s>/]")
+_SHEET_DATA_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?sheetData>")
+_C_CLOSE = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?c>")
 
-    A cheap byte scan of the sheet XML: only sheets containing ``<f`` are looked at closely.
-    When a formula cell carries no ``r`` attribute, openpyxl decides for that workbook.
+
+def _may_hold_formula(xml: bytes) -> bool:
+    """Cheap substring test before any regex work.
+
+    Every formula has a closing ``</f>`` (shared-formula children sit beside a master that
+    has one); only a worksheet written with a namespace prefix needs the ``:f>`` test.
     """
-    out: dict[str, set[tuple[int, int]]] = {}
+    if b"</f>" in xml:
+        return True
+    if b"<worksheet" in xml[:4096]:
+        return False
+    return b":f>" in xml
+
+
+def _xlsx_cell_extras(
+    data: bytes, names: list[str]
+) -> dict[str, tuple[set[tuple[int, int]], dict[tuple[int, int], str]]]:
+    """What calamine does not tell, per sheet: the formula cells without a cached value, and
+    the cells holding an error value (``#DIV/0!``, which calamine returns as empty).
+
+    A cheap byte scan of the sheet XML; only sheets containing a formula or an error cell are
+    looked at closely. When a formula cell carries no ``r`` attribute, openpyxl decides.
+    """
+    out: dict[str, tuple[set[tuple[int, int]], dict[tuple[int, int], str]]] = {}
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-        parts = _xlsx_sheet_parts(zf)
+        parts, full_calc = _xlsx_sheet_parts(zf)
         for n in names:
             part = parts.get(n)
             if part is None:
@@ -543,47 +603,139 @@ def _xlsx_formulas_without_cache(
                 xml = zf.read(part)
             except KeyError:
                 continue
-            if _F_TAG.search(xml) is None:
-                continue
-            found = _scan_formulas(xml)
-            if found is None:
-                return _openpyxl_formulas_without_cache(data, names)
-            if found:
-                out[n] = found
-    except (zipfile.BadZipFile, OSError, ValueError):
+            no_cache: set[tuple[int, int]] | None = set()
+            errors: dict[tuple[int, int], str] = {}
+            if _may_hold_formula(xml):
+                no_cache = _scan_formulas(xml, zero_is_placeholder=full_calc)
+                if no_cache is None:
+                    no_cache = _openpyxl_formulas_without_cache(data, [n]).get(n, set())
+            if b't="e"' in xml or b"t='e'" in xml:
+                errors = _scan_errors(xml)
+            if no_cache or errors:
+                out[n] = (no_cache or set(), errors)
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError):
         return out
     return out
 
 
-def _scan_formulas(xml: bytes) -> set[tuple[int, int]] | None:
-    """Cells with ``<f>`` and no (or an empty, non-string) ``<v>``; ``None`` if unsure."""
-    found: set[tuple[int, int]] = set()
-    pos = 0
-    while True:
-        m = _F_TAG.search(xml, pos)
-        if m is None:
-            return found
-        f_at = m.start()
-        c_open = None
-        for c in _C_OPEN.finditer(xml, max(0, f_at - 4096), f_at):
-            c_open = c
-        if c_open is None:
+def _sheet_data_span(xml: bytes) -> tuple[int, int] | None:
+    """Byte span of the content of ``<sheetData>`` (the cells)."""
+    start = xml.find(b"<sheetData")
+    if start >= 0:
+        lo = xml.find(b">", start) + 1
+        end = xml.rfind(b"</sheetData>")
+        return lo, (end if end >= lo else len(xml))
+    sd = _SHEET_DATA.search(xml)  # a namespace prefix: <x:sheetData>
+    if sd is None:
+        return None
+    sd_end = _SHEET_DATA_END.search(xml, sd.end())
+    return sd.end(), (sd_end.start() if sd_end else len(xml))
+
+
+def _enclosing_cell(xml: bytes, at: int, lo: int, stop: int) -> tuple[bytes, bytes, int] | None:
+    """The ``<c ...>`` tag, the cell's body and its end, for a position inside the cell."""
+    start = max(xml.rfind(b"<c ", lo, at), xml.rfind(b"<c>", lo, at))
+    if start < 0 or xml.rfind(b"</c>", start, at) >= 0:
+        # a namespace prefix (<x:c>): look with the regex in a window before the position
+        start = -1
+        for c in _C_OPEN.finditer(xml, max(lo, at - 4096), at):
+            start = c.start()
+        if start < 0:
             return None
-        tag_end = xml.find(b">", c_open.start())
-        tag = xml[c_open.start() : tag_end + 1]
-        close = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?c>").search(xml, f_at)
-        end = close.end() if close else len(xml)
-        body = xml[tag_end + 1 : end]
+    tag_end = xml.find(b">", start)
+    if tag_end < 0:
+        return None
+    tag = xml[start : tag_end + 1]
+    if tag.endswith(b"/>"):
+        return tag, b"", tag_end + 1
+    close = _C_CLOSE.search(xml, tag_end, stop)
+    end = close.end() if close else stop
+    return tag, xml[tag_end + 1 : end], end
+
+
+_P = rb"(?:[A-Za-z_][\w.-]*:)?"  # an optional namespace prefix
+# a formula element followed by no value (or an empty one) before the cell closes; values
+# come right after the formula in a cell (CT_Cell: f, v, is, extLst)
+_F_NO_VALUE = re.compile(
+    rb"(?:</" + _P + rb"f>|<" + _P + rb"f\b[^>]*/>)\s*"
+    rb"(?:<" + _P + rb"v\s*/>|<" + _P + rb"v>\s*</" + _P + rb"v>)?\s*"
+    rb"(?:</" + _P + rb"c>|<" + _P + rb"is>|<" + _P + rb"extLst>)"
+)
+_F_ZERO_VALUE = re.compile(
+    rb"(?:</" + _P + rb"f>|<" + _P + rb"f\b[^>]*/>)\s*"
+    rb"(?:<" + _P + rb"v\s*/>|<" + _P + rb"v>\s*(?:0|0\.0+)?\s*</" + _P + rb"v>)?\s*"
+    rb"(?:</" + _P + rb"c>|<" + _P + rb"is>|<" + _P + rb"extLst>)"
+)
+# the same without namespace prefixes: patterns that open with a literal, which the regex
+# engine finds at memchr speed (the common case: every writer but a few omits prefixes)
+_NO_VALUE_TAIL = rb"\s*(?:<v\s*/>|<v>\s*</v>)?\s*(?:</c>|<is>|<extLst>)"
+_ZERO_VALUE_TAIL = rb"\s*(?:<v\s*/>|<v>\s*(?:0|0\.0+)?\s*</v>)?\s*(?:</c>|<is>|<extLst>)"
+_PLAIN_PATTERNS = {
+    False: (re.compile(rb"</f>" + _NO_VALUE_TAIL), re.compile(rb"<f\s[^>]*/>" + _NO_VALUE_TAIL)),
+    True: (re.compile(rb"</f>" + _ZERO_VALUE_TAIL), re.compile(rb"<f\s[^>]*/>" + _ZERO_VALUE_TAIL)),
+}
+
+
+def _scan_formulas(xml: bytes, *, zero_is_placeholder: bool = False) -> set[tuple[int, int]] | None:
+    """Cells of ``<sheetData>`` with ``<f>`` and no (or an empty, non-string) ``<v>``.
+
+    One regex pass finds formulas not followed by a value; only those cells are looked at.
+    With ``zero_is_placeholder`` (a workbook written with ``fullCalcOnLoad``, as xlsxwriter
+    does, caching 0 for every formula) a cached ``0`` counts as no value. ``None`` if unsure.
+    """
+    found: set[tuple[int, int]] = set()
+    span = _sheet_data_span(xml)
+    if span is None:
+        return found
+    lo, stop = span
+    if b"<worksheet" in xml[:4096] and xml.rfind(b"<sheetData", 0, lo) >= 0:
+        patterns = _PLAIN_PATTERNS[zero_is_placeholder]
+    else:
+        patterns = (_F_ZERO_VALUE if zero_is_placeholder else _F_NO_VALUE,)
+    matches = [m for pattern in patterns for m in pattern.finditer(xml, lo, stop)]
+    for m in matches:
+        cell = _enclosing_cell(xml, m.start(), lo, stop)
+        if cell is None:
+            return None
+        tag, _body, _end = cell
         r = _R_ATTR.search(tag)
         rc = _parse_a1(r.group(1).decode("ascii", "replace")) if r else None
         if rc is None:
             return None
-        v = _V_FULL.search(body)
         t = _T_ATTR.search(tag)
-        is_str = bool(t and t.group(1) in (b"str", b"s", b"inlineStr"))
-        if v is None or (v.group(1) == b"" and not is_str):
-            found.add(rc)
-        pos = end
+        has_v = b"v" in m.group(0)[m.group(0).find(b">") + 1 :]
+        if has_v and t and t.group(1) in (b"str", b"s", b"inlineStr", b"e"):
+            continue  # a cached empty (or "0") string is a value
+        found.add(rc)
+    return found
+
+
+_T_ERROR = re.compile(rb"""\st\s*=\s*["']e["']""")
+
+
+def _scan_errors(xml: bytes) -> dict[tuple[int, int], str]:
+    """Cells of ``<sheetData>`` of type ``e``, with their error text (``#DIV/0!``)."""
+    found: dict[tuple[int, int], str] = {}
+    span = _sheet_data_span(xml)
+    if span is None:
+        return found
+    pos, stop = span
+    lo = pos
+    while True:
+        m = _T_ERROR.search(xml, pos, stop)
+        if m is None:
+            return found
+        cell = _enclosing_cell(xml, m.end(), lo, stop)
+        pos = m.end()
+        if cell is None:
+            continue
+        tag, body, end = cell
+        r = _R_ATTR.search(tag)
+        rc = _parse_a1(r.group(1).decode("ascii", "replace")) if r else None
+        v = _V_FULL.search(body)
+        if rc is not None and v is not None and v.group(1).strip():
+            found[rc] = v.group(1).strip().decode("utf-8", "replace")
+        pos = max(end, pos)
 
 
 def _openpyxl_formulas_without_cache(
@@ -615,6 +767,9 @@ def _openpyxl_formulas_without_cache(
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _WS = re.compile(r"[ \t\r\n\f]+")
 _MAX_SPAN = 1000
+_BLOCK_TAGS = frozenset(
+    {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr"}
+)
 
 
 def _html_encoding(data: bytes) -> str:
@@ -658,19 +813,25 @@ def _cell_text(el: Any) -> str | None:
         elif tag.lower() in ("script", "style") or not tag:
             pass
         else:
+            block = node is not el and tag.lower() in _BLOCK_TAGS
+            if block:
+                parts.append("\n")
             if node.text:
                 parts.append(_WS.sub(" ", node.text))
             for child in node:
                 walk(child)
                 if child.tail:
                     parts.append(_WS.sub(" ", child.tail))
+            if block:
+                parts.append("\n")
             return
         # <br> and comments: only their tail counts, handled by the parent
 
     walk(el)
     text = "".join(parts)
     # collapse spaces around the newlines a <br> made, then trim ASCII white space only
-    text = re.sub(r" *\n *", "\n", text).strip(" \t\r\n\f")
+    text = re.sub(r" *\n[\n ]*", "\n", text) if "\n" in text else text
+    text = text.strip(" \t\r\n\f")
     return text if text != "" else None
 
 
@@ -689,13 +850,11 @@ def _table_rows(table: Any) -> list[Any]:
         if tag == "tr":
             rows.append(child)
         elif tag in ("thead", "tbody", "tfoot"):
-            rows.extend(
-                tr for tr in child if isinstance(tr.tag, str) and tr.tag.lower() == "tr"
-            )
+            rows.extend(tr for tr in child if isinstance(tr.tag, str) and tr.tag.lower() == "tr")
     return rows
 
 
-def _html_table(table: Any, name: str) -> Sheet:
+def _html_table(table: Any, name: str, caption: tuple[str, ...] = ()) -> Sheet:
     rows = _table_rows(table)
     n_rows = len(rows)
     grid: list[list[Any]] = [[] for _ in range(n_rows)]
@@ -725,10 +884,59 @@ def _html_table(table: Any, name: str) -> Sheet:
             c += cs
     while grid and not any(v is not None for v in grid[-1]):
         grid.pop()
-    return Sheet(name=name, cells=grid, merged=tuple(merged), kind="html")
+    return Sheet(name=name, cells=grid, merged=tuple(merged), kind="html", caption=caption)
 
 
-def _read_html(data: bytes, file_name: str, sheet: str | None) -> list[Sheet]:
+def _page_lines(body: Any) -> tuple[list[str], dict[Any, list[str]]]:
+    """Lines of text outside the tables, and for each table the lines just before it."""
+    lines: list[str] = []
+    before: dict[Any, list[str]] = {}
+    pending: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        text = _WS.sub(" ", "".join(current)).strip(" \t\r\n\f")
+        current.clear()
+        if text:
+            lines.append(text)
+            pending.append(text)
+
+    stack: list[tuple[Any, bool]] = [(body, False)]
+    # iterative document-order walk; (node, closing) pairs so tails come after children
+    while stack:
+        node, closing = stack.pop()
+        tag = node.tag.lower() if isinstance(node.tag, str) else ""
+        block = tag in _BLOCK_TAGS or tag in ("br", "body", "center", "section", "header")
+        if closing:
+            if block:
+                flush()
+            if node.tail and node is not body:
+                current.append(node.tail)
+            continue
+        if tag == "table":
+            flush()
+            before[node] = list(pending)
+            pending.clear()
+            if node.tail:
+                current.append(node.tail)
+            continue
+        if not tag or tag in ("script", "style", "head", "title", "noscript"):
+            if node.tail and node is not body:
+                current.append(node.tail)
+            continue
+        if block:
+            flush()
+        if node.text:
+            current.append(node.text)
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(node))
+    flush()
+    return lines, before
+
+
+def _read_html(
+    data: bytes, file_name: str, sheet: str | None
+) -> tuple[list[Sheet], tuple[str, ...]]:
     import lxml.etree
     import lxml.html
 
@@ -741,27 +949,126 @@ def _read_html(data: bytes, file_name: str, sheet: str | None) -> list[Sheet]:
         raise _corrupt(file_name, "HTML", exc) from None
     tables = [el for el in root.iter() if isinstance(el.tag, str) and el.tag.lower() == "table"]
     if not tables:
-        lowered = data[:4096].lower()
-        if b"urn:schemas-microsoft-com:office:spreadsheet" in data[:65536] or (
-            b"<workbook" in lowered
-        ):
-            raise ReadError(
-                "an Excel 2003 XML spreadsheet, which greenstats does not read",
-                file=file_name,
-                fix=_SAVE_AGAIN,
-            )
         raise ReadError(
             "the file is HTML but holds no <table>",
             file=file_name,
             fix="export the table again as Excel or CSV",
         )
+    body = root.find("body")
+    lines, before = _page_lines(body if body is not None else root)
     names = [f"table{i}" for i in range(len(tables))]
-    if sheet is not None:
-        if sheet not in names:
-            raise _missing_sheet(file_name, sheet, names)
-        i = names.index(sheet)
-        return [_html_table(tables[i], sheet)]
-    return [_html_table(t, n) for t, n in zip(tables, names, strict=True)]
+    if sheet is not None and sheet not in names:
+        raise _missing_sheet(file_name, sheet, names)
+    sheets = []
+    for t, n in zip(tables, names, strict=True):
+        if sheet is not None and n != sheet:
+            continue
+        caption = list(before.get(t, []))
+        for cap in t:
+            if isinstance(cap.tag, str) and cap.tag.lower() == "caption":
+                cap_text = _cell_text(cap)
+                if cap_text:
+                    caption.append(cap_text)
+        sheets.append(_html_table(t, n, tuple(caption)))
+    return sheets, tuple(lines)
+
+
+# ----- Excel 2003 XML (SpreadsheetML) saved as .xls
+
+_SS = "urn:schemas-microsoft-com:office:spreadsheet"
+
+
+def _ss_int(el: Any, name: str, default: int) -> int:
+    raw = el.get(f"{{{_SS}}}{name}")
+    try:
+        return int(raw) if raw is not None else default
+    except ValueError:
+        return default
+
+
+def _ss_value(data: Any) -> Any:
+    text = "".join(data.itertext())
+    typ = (data.get(f"{{{_SS}}}Type") or "String").lower()
+    if typ == "number":
+        try:
+            return float(text)
+        except ValueError:
+            return text or None
+    if typ == "boolean":
+        return text.strip() in ("1", "true", "TRUE")
+    if typ == "datetime":
+        from datetime import datetime
+
+        try:
+            return datetime.fromisoformat(text.strip().rstrip("Z"))
+        except ValueError:
+            return text or None
+    return text if text != "" else None
+
+
+def _read_spreadsheet_ml(data: bytes, file_name: str, sheet: str | None) -> list[Sheet]:
+    import lxml.etree as et
+
+    try:
+        parser = et.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+        root = et.fromstring(data, parser=parser)
+    except et.XMLSyntaxError as exc:
+        raise _corrupt(file_name, "Excel 2003 XML", exc) from None
+    worksheets = root.findall(f"{{{_SS}}}Worksheet")
+    names = [ws.get(f"{{{_SS}}}Name") or f"Sheet{i + 1}" for i, ws in enumerate(worksheets)]
+    if sheet is not None and sheet not in names:
+        raise _missing_sheet(file_name, sheet, names)
+    out = []
+    for ws, name in zip(worksheets, names, strict=True):
+        if sheet is not None and name != sheet:
+            continue
+        grid: dict[int, dict[int, Any]] = {}
+        taken: set[tuple[int, int]] = set()
+        merged: list[tuple[int, int, int, int]] = []
+        no_cache: set[tuple[int, int]] = set()
+        r = -1
+        for table in ws.findall(f"{{{_SS}}}Table"):
+            for row in table.findall(f"{{{_SS}}}Row"):
+                r = _ss_int(row, "Index", r + 2) - 1
+                c = -1
+                for cell in row.findall(f"{{{_SS}}}Cell"):
+                    explicit = cell.get(f"{{{_SS}}}Index")
+                    c = _ss_int(cell, "Index", 0) - 1 if explicit else c + 1
+                    if not explicit:
+                        while (r, c) in taken:
+                            c += 1
+                    across = max(_ss_int(cell, "MergeAcross", 0), 0)
+                    down = max(_ss_int(cell, "MergeDown", 0), 0)
+                    value_el = cell.find(f"{{{_SS}}}Data")
+                    value = _ss_value(value_el) if value_el is not None else None
+                    if value is not None:
+                        grid.setdefault(r, {})[c] = value
+                    elif cell.get(f"{{{_SS}}}Formula"):
+                        no_cache.add((r, c))
+                    if across or down:
+                        merged.append((r, c, r + down, c + across))
+                        taken.update(
+                            (rr, cc)
+                            for rr in range(r, r + down + 1)
+                            for cc in range(c, c + across + 1)
+                        )
+                    c += across
+        n_rows = max(grid, default=-1) + 1
+        cells: list[list[Any]] = []
+        for rr in range(n_rows):
+            row_vals = grid.get(rr, {})
+            width = max(row_vals, default=-1) + 1
+            cells.append([row_vals.get(cc) for cc in range(width)])
+        out.append(
+            Sheet(
+                name=name,
+                cells=cells,
+                merged=tuple(merged),
+                formula_no_cache=frozenset(no_cache),
+                kind="xml",
+            )
+        )
+    return out
 
 
 # ----- CSV saved as .xls
@@ -788,7 +1095,7 @@ def _decode_text(data: bytes, name: str, *, probe: bool = False) -> str | None:
 
 
 def _delimiter(text: str) -> str:
-    lines = [ln for ln in text.splitlines()[:50] if ln.strip()]
+    lines = [ln for ln in text[:65536].splitlines()[:50] if ln.strip()]
     if not lines:
         return ","
     best, best_score = ",", (-1.0, 0)

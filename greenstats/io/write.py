@@ -31,7 +31,7 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    fd, name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".tmp{target.suffix}", dir=target.parent)
     os.close(fd)
     tmp = Path(name)
     try:
@@ -52,6 +52,9 @@ def write_text(target: str | Path, text: str) -> Path:
 def write_frame(frame: pd.DataFrame, target: str | Path) -> Path:
     """Write a DataFrame atomically as parquet or CSV (by the target's suffix)."""
     target = Path(target)
+    if frame.attrs:  # side tables (errors, unmapped labels) are written as files of their own
+        frame = frame.copy(deep=False)
+        frame.attrs = {}
     with atomic_path(target) as tmp:
         if target.suffix == ".parquet":
             frame.to_parquet(tmp, index=False)

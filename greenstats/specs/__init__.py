@@ -44,15 +44,20 @@ def read_yaml(source: str | Path | Mapping[str, Any]) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise SpecError(f"cannot read YAML spec ({exc.strerror})", file=str(path),
-                        fix="check the path") from exc
+        raise SpecError(
+            f"cannot read YAML spec ({exc.strerror})", file=str(path), fix="check the path"
+        ) from exc
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
-        raise SpecError(f"invalid YAML ({getattr(exc, 'problem', exc)})", file=str(path),
-                        cell=where, fix="correct the YAML syntax") from exc
+        raise SpecError(
+            f"invalid YAML ({getattr(exc, 'problem', exc)})",
+            file=str(path),
+            cell=where,
+            fix="correct the YAML syntax",
+        ) from exc
 
 
 def read_package_yaml(name: str) -> Any:
@@ -67,8 +72,9 @@ def read_package_yaml(name: str) -> Any:
     try:
         text = ref.read_text(encoding="utf-8")
     except OSError as exc:  # pragma: no cover - a broken install
-        raise SpecError("package data file missing", file=str(ref),
-                        fix="reinstall greenstats") from exc
+        raise SpecError(
+            "package data file missing", file=str(ref), fix="reinstall greenstats"
+        ) from exc
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:

@@ -1,0 +1,216 @@
+"""Benchmark of the yearbook reader (issue 3, performance goals).
+
+1. ``greenstats.read_yearbook`` over the committed fixtures and the real files, against a bare
+   python-calamine read (``CalamineWorkbook.from_path`` + ``to_python()`` of every sheet) of
+   the same workbooks, measured in the same run. Goal: at most 3x. Calamine cannot open the
+   HTML/CSV files saved as .xls nor the encrypted ones, so the ratio is computed on the
+   workbooks both can read; greenstats' time over all files is printed too.
+2. A synthetic 300-table edition (25 workbooks x 12 sheets, mixed layouts) generated in a
+   temporary folder, read with ``read_yearbooks(jobs=2)``. Goal: under 10 s on 2 cores.
+
+Run: ``python benchmarks/bench_reader.py`` (from the project root).
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import greenstats  # noqa: E402
+
+FIXTURES = ROOT / "tests" / "data" / "fixtures"
+REAL = ROOT.parent / "shared" / "real-data"
+SUFFIXES = {".xls", ".xlsx", ".xlsm", ".csv", ".html", ".htm"}
+
+
+def workbook_files() -> list[Path]:
+    files = []
+    for base in (FIXTURES, REAL):
+        if base.is_dir():
+            files += [
+                p
+                for p in sorted(base.rglob("*"))
+                if p.is_file()
+                and p.suffix.lower() in SUFFIXES
+                and "reference" not in p.parts
+                and p.name != "expected-cells.csv"
+            ]
+    return files
+
+
+def time_greenstats(files: list[Path]) -> tuple[dict[Path, float], int]:
+    times: dict[Path, float] = {}
+    failed = 0
+    for p in files:
+        t0 = time.perf_counter()
+        try:
+            greenstats.read_yearbook(p)
+        except greenstats.GreenstatsError:
+            failed += 1  # error fixtures (wrong password, broken file) fail on purpose
+        times[p] = time.perf_counter() - t0
+    return times, failed
+
+
+def time_calamine(files: list[Path]) -> dict[Path, float]:
+    from python_calamine import CalamineWorkbook
+
+    times: dict[Path, float] = {}
+    for p in files:
+        t0 = time.perf_counter()
+        try:
+            wb = CalamineWorkbook.from_path(str(p))
+            for name in wb.sheet_names:
+                wb.get_sheet_by_name(name).to_python()
+        except Exception:  # noqa: BLE001 - HTML, CSV, encrypted: calamine cannot read them
+            continue
+        times[p] = time.perf_counter() - t0
+    return times
+
+
+def best_of(n: int, fn, *args):
+    best = None
+    for _ in range(n):
+        res = fn(*args)
+        total = sum(res[0].values()) if isinstance(res, tuple) else sum(res.values())
+        if best is None or total < best[0]:
+            best = (total, res)
+    return best[1]
+
+
+# ----------------------------------------------------------------------------- edition
+REGIONS = ["全市", "市区", "海州区", "连云区", "赣榆区", "东海县", "灌云县", "灌南县"]
+INDICATORS = [
+    ("地区生产总值", "亿元"),
+    ("能源消费总量", "万吨标准煤"),
+    ("用水总量", "亿立方米"),
+    ("工业增加值", "亿元"),
+    ("常住人口", "万人"),
+    ("一般工业固体废物综合利用率", "%"),
+    ("二氧化碳排放量", "万吨"),
+    ("生活垃圾无害化处理率", "%"),
+    ("规模以上工业能源消费量", "万吨标准煤"),
+    ("农作物秸秆综合利用率", "%"),
+]
+
+
+def write_table(ws, k: int, rng: random.Random) -> None:
+    """One yearbook-like table; the layout cycles through four common forms."""
+    years = list(range(2010, 2010 + rng.randint(8, 14)))
+    form = k % 4
+    ws.cell(1, 1, f"{k // 12 + 1}-{k % 12 + 1}  模拟统计表{k}（SIMULATED）")
+    ws.cell(2, 1, "Simulated Table (benchmark)")
+    if form == 0:  # indicators x years across, unit column
+        ws.cell(3, 1, "指      标\nIndicator")
+        ws.cell(3, 2, "计量单位\nUnit")
+        for j, y in enumerate(years):
+            ws.cell(3, 3 + j, y)
+        for i, (ind, unit) in enumerate(INDICATORS):
+            ws.cell(4 + i, 1, ("  #" if i % 3 == 2 else "") + ind)
+            ws.cell(4 + i, 2, unit)
+            for j in range(len(years)):
+                ws.cell(4 + i, 3 + j, round(rng.uniform(1, 5000), 2))
+        last = 4 + len(INDICATORS)
+    elif form == 1:  # years down, indicators across with units in the header
+        ws.cell(3, 1, "年  份\nYear")
+        for j, (ind, unit) in enumerate(INDICATORS[:8]):
+            ws.cell(3, 2 + j, f"{ind}\n({unit})")
+        for i, y in enumerate(years):
+            ws.cell(4 + i, 1, f"{y}年")
+            for j in range(8):
+                ws.cell(4 + i, 2 + j, round(rng.uniform(1, 5000), 2))
+        last = 4 + len(years)
+    elif form == 2:  # regions x (indicator / 全市, 市辖区) with merged two-row header
+        ws.cell(3, 1, "单位：万人")
+        ws.cell(4, 1, "地  区")
+        ws.merge_cells(start_row=4, start_column=1, end_row=5, end_column=1)
+        for j, (ind, _unit) in enumerate(INDICATORS[:5]):
+            ws.cell(4, 2 + 2 * j, ind)
+            ws.merge_cells(start_row=4, start_column=2 + 2 * j, end_row=4, end_column=3 + 2 * j)
+            ws.cell(5, 2 + 2 * j, "本年")
+            ws.cell(5, 3 + 2 * j, "比上年增长(%)")
+        for i, reg in enumerate(REGIONS * 3):
+            ws.cell(6 + i, 1, reg if i < len(REGIONS) else f"{reg}{i}")
+            for j in range(10):
+                ws.cell(6 + i, 2 + j, f"{rng.uniform(1, 9000):,.1f}" if j % 2 == 0 else "…")
+        last = 6 + len(REGIONS) * 3
+    else:  # regions x years, unit line, markers
+        ws.cell(3, 1, "单位：亿元")
+        ws.cell(4, 1, "地  区")
+        for j, y in enumerate(years):
+            ws.cell(4, 2 + j, f"{y}年")
+        for i, reg in enumerate(REGIONS):
+            ws.cell(5 + i, 1, reg)
+            for j in range(len(years)):
+                ws.cell(5 + i, 2 + j, "-" if (i + j) % 17 == 0 else round(rng.uniform(1, 999), 2))
+        last = 5 + len(REGIONS)
+    ws.cell(last + 1, 1, "注：本表为模拟数据，仅用于基准测试。")
+
+
+def make_edition(folder: Path, n_tables: int = 300, per_book: int = 12) -> list[Path]:
+    import openpyxl
+
+    rng = random.Random(20240501)
+    paths = []
+    for b in range(0, n_tables, per_book):
+        wb = openpyxl.Workbook()
+        wb.remove(wb.active)
+        for k in range(b, min(b + per_book, n_tables)):
+            write_table(wb.create_sheet(f"{k // 12 + 1}-{k % 12 + 1}"), k, rng)
+        p = folder / f"edition-part{b // per_book + 1:02d}.xlsx"
+        wb.save(p)
+        paths.append(p)
+    return paths
+
+
+def main() -> None:
+    files = workbook_files()
+    if not files:
+        print("no fixture or real files found; run tests/fixtures/make_fixtures.py first")
+    # warm-up (imports, caches)
+    greenstats.read_yearbook(files[0]) if files else None
+    gs_times, failed = best_of(3, time_greenstats, files)
+    cal_times = best_of(3, time_calamine, files)
+    both = [p for p in files if p in cal_times]
+    gs_both = sum(gs_times[p] for p in both)
+    cal_both = sum(cal_times[p] for p in both)
+    print("== read_yearbook vs bare python-calamine (best of 3, same run) ==")
+    print(f"workbooks: {len(files)} ({failed} error fixtures raise on purpose)")
+    print(f"greenstats read_yearbook, all workbooks:        {sum(gs_times.values()):7.3f} s")
+    print(f"workbooks calamine can open itself:             {len(both)}")
+    print(f"  greenstats read_yearbook on them:             {gs_both:7.3f} s")
+    print(f"  python-calamine to_python (all sheets):       {cal_both:7.3f} s")
+    ratio = gs_both / cal_both if cal_both else float("nan")
+    print(f"  ratio greenstats / calamine:                  {ratio:7.2f}x  (goal <= 3x)")
+    slow = sorted(both, key=lambda p: gs_times[p] / max(cal_times[p], 1e-9), reverse=True)[:5]
+    for p in slow:
+        print(
+            f"    {p.name[:44]:44s} {gs_times[p] * 1000:7.1f} ms vs {cal_times[p] * 1000:6.1f} ms"
+        )
+
+    print("== synthetic 300-table edition (read_yearbooks, jobs=2) ==")
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        paths = make_edition(Path(tmp))
+        t_make = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        tidy = greenstats.read_yearbooks(tmp, jobs=2, progress=False)
+        t_read = time.perf_counter() - t0
+        n_tables = tidy.groupby(["source_file", "source_sheet"]).ngroups
+        print(f"generated {len(paths)} workbooks in {t_make:.1f} s (not timed)")
+        print(
+            f"read {n_tables} tables, {len(tidy)} tidy rows, "
+            f"{len(tidy.attrs['errors'])} file errors in {t_read:.2f} s  (goal < 10 s)"
+        )
+        t0 = time.perf_counter()
+        greenstats.read_yearbooks(tmp, jobs=1, progress=False)
+        print(f"same edition with jobs=1: {time.perf_counter() - t0:.2f} s")
+
+
+if __name__ == "__main__":
+    main()

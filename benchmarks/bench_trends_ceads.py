@@ -1,0 +1,295 @@
+"""Benchmark the trend forecasts on the CEADs city CO2 panel (290 cities, 1997-2019).
+
+Rolling-origin backtest, ``h`` years ahead (default 3): at every origin the headline mixture
+is fitted to the trailing ``window`` observed points (default 10, the 5-15-point use case;
+at least ``min_train`` = 6) and compared with the value observed ``h`` years later. Printed,
+for the issue's original headline (equal-weight, undamped) and for the default "calibrated
+mixture" (0.75 rw_drift + 0.25 ols_trend, damping 0.8):
+
+* coverage of the central 80% (and 95%) interval (goal 0.75-0.85);
+* the probability integral transform u = F(actual), i.e. P(meet) for a cap set at the
+  realised value; KS distance of u from U(0,1) (goal <= 0.1); and the reliability of P(meet)
+  for caps "cut x% a year from the origin value", x in {-4, 0, 2, 4, 6}%, with Brier scores;
+* median absolute percentage error (MdAPE) of the headline median against the naive
+  5-year-CAGR extrapolation of the anchors, on the forecasts where both exist (goal: no worse);
+* timings.
+
+Honesty protocol. The first run (issue headline, all origins) missed every goal. The weights
+and the damping of the default were then chosen on a *development* half only - origins
+<= 2009, outcomes <= 2012 - from the grid weights(rw) in {0.5, 0.75} (both models stay in the
+headline, as the issue asks) x damping in {1, 0.9, 0.8} (0.8-0.98 is the range R's
+forecast::ets allows for the damping parameter): the grid point meeting the development goals
+with the smallest KS was kept. The *test* half - origins >= 2010, outcomes 2013-2019, never
+used for the choice - is reported separately and is the honest figure. ``--grid`` reprints the
+development grid. Caveats: the idea of damping came from seeing the first, full-sample run
+(forecasts too high after growth slowed), and an exploratory pass also looked at
+weights(rw) = 1 (random walk alone; best development KS, 0.072) and damping 0.7, which were
+excluded a priori (the issue wants both models in the headline; 0.7 is outside the usual
+damping range) rather than on their test results.
+
+Run: ``.venv/bin/python benchmarks/bench_trends_ceads.py [--window 10] [--horizon 3] [--grid]``.
+The data file is read with python-calamine directly (sheet ``emission matrix``, wide).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from greenstats.backtest import backtest  # noqa: E402
+from greenstats.trends import forecast  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "real-data" / "panels" / "ceads-city-co2-1997-2019.xlsx"
+CUTS = (-0.04, 0.0, 0.02, 0.04, 0.06)  # yearly cut defining synthetic caps
+DEV_LAST_ORIGIN = 2009
+CONFIGS = {
+    "issue headline (equal weights, undamped)": {"weights": "equal", "damping": 1.0},
+    "default headline (0.75/0.25, damping 0.8)": {},
+}
+
+
+def load_panel(path: Path) -> pd.DataFrame:
+    """Wide city x year frame (Mt CO2) from the ``emission matrix`` sheet."""
+    from python_calamine import CalamineWorkbook
+
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("emission matrix").to_python()
+    header = [str(c).strip() for c in rows[0]]
+    df = pd.DataFrame(rows[1:], columns=header).set_index("city")
+    df = df.replace("", np.nan).apply(pd.to_numeric, errors="coerce")
+    df.columns = [int(float(c)) for c in df.columns]
+    return df.dropna(axis=1, how="all")
+
+
+def ks_uniform(u: np.ndarray) -> float:
+    """Kolmogorov-Smirnov distance of a sample from U(0, 1).
+
+    >>> round(ks_uniform(np.array([0.1, 0.5, 0.9])), 4)
+    0.2333
+    """
+    u = np.sort(np.asarray(u, dtype=float))
+    n = len(u)
+    i = np.arange(1, n + 1)
+    return float(max(np.max(i / n - u), np.max(u - (i - 1) / n)))
+
+
+def run_backtests(panel, *, window, horizon, min_train, opts) -> tuple[pd.DataFrame, float, int]:
+    t0 = time.perf_counter()
+    recs, n_series = [], 0
+    for city, row in panel.iterrows():
+        y = row.dropna()
+        if len(y) < min_train + 1:
+            continue
+        n_series += 1
+        bt = backtest(
+            y.rename(city), horizons=(horizon,), min_train=min_train, window=window, **opts
+        )
+        if not bt.records.empty:
+            recs.append(bt.records.assign(city=city))
+    return pd.concat(recs, ignore_index=True), time.perf_counter() - t0, n_series
+
+
+def goals(r: pd.DataFrame) -> dict:
+    """Coverage, KS of the PIT and MdAPE vs naive for the headline rows of ``r``."""
+    head = r[r["method"] == "headline"]
+    naive = r[r["method"] == "naive_cagr5"][["city", "origin", "median"]]
+    both = head.merge(naive, on=["city", "origin"], suffixes=("", "_naive"))
+    ape_h = (both["median"] - both["actual"]).abs() / both["actual"].abs()
+    ape_n = (both["median_naive"] - both["actual"]).abs() / both["actual"].abs()
+    inside80 = (head["actual"] >= head["lower80"]) & (head["actual"] <= head["upper80"])
+    inside95 = (head["actual"] >= head["lower95"]) & (head["actual"] <= head["upper95"])
+    return {
+        "n": len(head),
+        "cov80": float(inside80.mean()),
+        "cov95": float(inside95.mean()),
+        "ks": ks_uniform(head["pit"].to_numpy()),
+        "mean_pit": float(head["pit"].mean()),
+        "n_common": len(both),
+        "mdape": float(ape_h.median()),
+        "mdape_naive": float(ape_n.median()),
+    }
+
+
+def _verdict(g: dict) -> str:
+    c = "MET" if 0.75 <= g["cov80"] <= 0.85 else "MISSED"
+    k = "MET" if g["ks"] <= 0.1 else "MISSED"
+    m = "MET" if g["mdape"] <= g["mdape_naive"] else "MISSED"
+    return f"coverage {c}, KS {k}, MdAPE {m}"
+
+
+def print_goals(label: str, g: dict) -> None:
+    se = np.sqrt(0.8 * 0.2 / max(g["n"], 1))
+    print(
+        f"  {label:<26} n={g['n']:>5}  cov80={g['cov80']:.3f} (s.e. {se:.3f})  "
+        f"cov95={g['cov95']:.3f}  KS(PIT)={g['ks']:.3f} (mean PIT {g['mean_pit']:.2f})  "
+        f"MdAPE {100 * g['mdape']:.1f}% vs naive {100 * g['mdape_naive']:.1f}% "
+        f"(n={g['n_common']})"
+    )
+    print(f"  {'':<26} -> {_verdict(g)}")
+
+
+def split(r: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    return {
+        "all origins": r,
+        f"DEV origins <= {DEV_LAST_ORIGIN}": r[r["origin"] <= DEV_LAST_ORIGIN],
+        f"TEST origins >= {DEV_LAST_ORIGIN + 1}": r[r["origin"] > DEV_LAST_ORIGIN],
+    }
+
+
+def caps_report(panel, r, *, window, horizon, min_train, opts) -> None:
+    """Reliability of P(meet) for synthetic caps, refitting each headline forecast."""
+    head = r[r["method"] == "headline"]
+    t0 = time.perf_counter()
+    fcs = []
+    for city, origin in zip(head["city"], head["origin"], strict=True):
+        y = panel.loc[city].dropna()
+        y = y[y.index <= origin]
+        if window:
+            y = y.iloc[-window:]
+        fcs.append(forecast(y, origin + horizon, min_points=min_train, **opts))
+    origin_val = np.array(
+        [panel.loc[c, o] for c, o in zip(head["city"], head["origin"], strict=True)], dtype=float
+    )
+    actual = head["actual"].to_numpy()
+    print(
+        f"  P(meet) for caps 'cut x%/yr from the origin value' ({time.perf_counter() - t0:.1f} s)"
+    )
+    print(f"  {'cut/yr':>7} {'mean P':>7} {'freq met':>8} {'Brier':>6} {'Brier(climatology)':>18}")
+    allp, allo = [], []
+    for cut in CUTS:
+        cap = origin_val * (1 - cut) ** horizon
+        p = np.array([fc.cdf(c) for fc, c in zip(fcs, cap, strict=True)])
+        o = (actual <= cap).astype(float)
+        allp.append(p)
+        allo.append(o)
+        print(
+            f"  {100 * cut:>6.0f}% {p.mean():>7.3f} {o.mean():>8.3f} "
+            f"{np.mean((p - o) ** 2):>6.3f} {np.mean((o.mean() - o) ** 2):>18.3f}"
+        )
+    p, o = np.concatenate(allp), np.concatenate(allo)
+    bins = np.linspace(0, 1, 6)
+    idx = np.clip(np.digitize(p, bins) - 1, 0, 4)
+    print("  reliability, all caps pooled:  P bin    mean P   observed      n")
+    for b in range(5):
+        sel = idx == b
+        if sel.any():
+            print(
+                f"  {'':<30}{bins[b]:.1f}-{bins[b + 1]:.1f}  {p[sel].mean():>7.3f}  "
+                f"{o[sel].mean():>8.3f}  {sel.sum():>5}"
+            )
+
+
+def per_model(r: pd.DataFrame) -> None:
+    naive = r[r["method"] == "naive_cagr5"][["city", "origin", "median"]]
+    for name in ("rw_drift", "ols_trend"):
+        m = r[r["method"] == name]
+        both = m.merge(naive, on=["city", "origin"], suffixes=("", "_n"))
+        ape = (both["median"] - both["actual"]).abs() / both["actual"].abs()
+        inside = (m["actual"] >= m["lower80"]) & (m["actual"] <= m["upper80"])
+        print(
+            f"  {name:<10} cov80={inside.mean():.3f}  KS(PIT)={ks_uniform(m['pit'].to_numpy()):.3f}"
+            f"  MdAPE {100 * ape.median():.1f}%"
+        )
+
+
+def grid(panel, *, window, horizon, min_train) -> None:
+    print("\nDEV-half grid used to choose the default (origins <= 2009 only):")
+    for w in (0.5, 0.75):
+        for phi in (1.0, 0.9, 0.8):
+            opts = {"weights": {"rw_drift": w, "ols_trend": 1 - w}, "damping": phi}
+            r, _, _ = run_backtests(
+                panel, window=window, horizon=horizon, min_train=min_train, opts=opts
+            )
+            g = goals(r[r["origin"] <= DEV_LAST_ORIGIN])
+            print(
+                f"  w(rw)={w:.2f} damping={phi:.1f}: cov80={g['cov80']:.3f} KS={g['ks']:.3f} "
+                f"MdAPE {100 * g['mdape']:.1f}% vs naive {100 * g['mdape_naive']:.1f}%"
+            )
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--window", type=int, default=10, help="trailing points; 0 = expanding")
+    ap.add_argument("--horizon", type=int, default=3)
+    ap.add_argument("--min-train", type=int, default=6)
+    ap.add_argument("--grid", action="store_true", help="reprint the development grid")
+    ap.add_argument("--windows", action="store_true", help="also windows 6, 8, 12, expanding")
+    ap.add_argument(
+        "--sensitivity", type=int, default=0, help="also score the sensitivity models on N cities"
+    )
+    args = ap.parse_args(argv)
+    if not DATA.exists():
+        print(f"missing data file {DATA}")
+        return 1
+    window = args.window or None
+    t0 = time.perf_counter()
+    panel = load_panel(DATA)
+    t_load = time.perf_counter() - t0
+    wtxt = "expanding" if window is None else f"trailing {window} observed points"
+    print(
+        f"CEADs city CO2 ({DATA.name}): {panel.shape[0]} cities, {panel.columns.min()}-"
+        f"{panel.columns.max()}, read in {t_load:.1f} s"
+    )
+    print(
+        f"rolling origin, {args.horizon} years ahead, window {wtxt}, >= {args.min_train} "
+        "training points; goals: cov80 in 0.75-0.85, KS(PIT) <= 0.10, MdAPE <= naive 5-yr CAGR"
+    )
+    for label, opts in CONFIGS.items():
+        r, secs, n_series = run_backtests(
+            panel, window=window, horizon=args.horizon, min_train=args.min_train, opts=opts
+        )
+        print(f"\n== {label}")
+        print(
+            f"  {n_series} series, {len(r[r['method'] == 'headline'])} forecasts, backtests "
+            f"{secs:.1f} s ({1000 * secs / n_series:.1f} ms per series)"
+        )
+        for part, rr in split(r).items():
+            print_goals(part, goals(rr))
+        print("  per model, all origins:")
+        per_model(r)
+        caps_report(
+            panel, r, window=window, horizon=args.horizon, min_train=args.min_train, opts=opts
+        )
+    if args.windows:
+        print("\ndefault headline by training window (all origins):")
+        for w in (6, 8, 12, None):
+            r, _, _ = run_backtests(
+                panel, window=w, horizon=args.horizon, min_train=args.min_train, opts={}
+            )
+            print_goals(f"window {w or 'expanding'}", goals(r))
+    if args.sensitivity:
+        sub = panel.iloc[:: max(1, len(panel) // args.sensitivity)].iloc[: args.sensitivity]
+        r, secs, n_series = run_backtests(
+            sub,
+            window=window,
+            horizon=args.horizon,
+            min_train=args.min_train,
+            opts={"sensitivity": True},
+        )
+        print(
+            f"\nsensitivity models on {n_series} evenly spaced cities ({secs:.1f} s), all origins:"
+        )
+        for name in ("headline", "rw_drift", "ols_trend", "uc_llt", "arima110", "ets_damped"):
+            m = r[r["method"] == name]
+            if m.empty:
+                continue
+            inside = (m["actual"] >= m["lower80"]) & (m["actual"] <= m["upper80"])
+            ape = (m["median"] - m["actual"]).abs() / m["actual"].abs()
+            print(
+                f"  {name:<10} n={len(m):>4} cov80={inside.mean():.3f} "
+                f"KS(PIT)={ks_uniform(m['pit'].to_numpy()):.3f} MdAPE {100 * ape.median():.1f}%"
+            )
+    if args.grid:
+        grid(panel, window=window, horizon=args.horizon, min_train=args.min_train)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

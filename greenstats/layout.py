@@ -1,0 +1,1635 @@
+"""Zero-configuration layout engine: a :class:`~greenstats.io.containers.Sheet` in, tidy rows out.
+
+This module is pure (no I/O). It finds the tables of a sheet and turns every value cell into
+one tidy row, and every non-empty cell into one ledger entry with its role.
+
+How a sheet is read
+-------------------
+1. Cells are classified: number (also numbers stored as text, full-width digits, glued
+   footnote markers), marker (``…``, ``-``, ``NA``, ``&nbsp;`` ...), text, or blank.
+2. Column bands: printed pages tiled side by side are split at fully empty columns.
+3. Segments: within a band, rows holding numbers form table bodies; a title row
+   (``9-5 ...``), a continuation row (``续表``, ``continued``) or a repeated header between
+   two bodies starts a new segment. A segment without its own title that repeats the
+   previous header (or says ``续表``) continues the previous table; rows repeated at the
+   page break are ledgered as duplicates and read once.
+4. Per segment: title block (table number, Chinese and English titles, year and region in
+   the title, NBS metadata rows ``地区：``/``指标：``, unit lines), header block (1-5 rows,
+   merged cells, bilingual text, labels wrapped over rows), stub columns (year, region,
+   indicator, English twin, unit column ``计量单位``, identifier columns), body, notes.
+5. Orientation: years from the column headers or the stub; the stub holds regions or
+   indicators; growth columns (``比上年增长``) stay in ``breakdown``, never a year.
+
+Examples
+--------
+>>> from greenstats.io.containers import Sheet
+>>> sheet = Sheet(name="S", cells=[
+...     ["9-5  全市用水情况"],
+...     [None, None, "单位：亿立方米"],
+...     ["年  份", "用水总量", "农业用水"],
+...     ["2022年", 29.17, 19.57],
+...     ["2023年", 29.37, "…"],
+... ], merged=())
+>>> result = parse_sheet(sheet, file_name="w.xlsx")
+>>> [(r["indicator"], r["year"], r["value"], r["unit"], r["status"], r["source_cell"])
+...  for r in result.rows]  # doctest: +NORMALIZE_WHITESPACE
+[('用水总量', 2022, 29.17, '亿立方米', 'A', 'B4'), ('农业用水', 2022, 19.57, '亿立方米', 'A', 'C4'),
+ ('用水总量', 2023, 29.37, '亿立方米', 'A', 'B5'), ('农业用水', 2023, nan, '亿立方米', 'L', 'C5')]
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from greenstats import clean
+from greenstats.errors import GreenstatsError, LayoutError
+from greenstats.io.containers import Sheet, a1, column_letter
+from greenstats.specs.recipe import Recipe
+
+__all__ = ["EXTRA_COLUMNS", "LedgerEntry", "SheetResult", "context_from_text", "parse_sheet"]
+
+#: Optional columns written after ``schema.TIDY_COLUMNS``.
+EXTRA_COLUMNS: tuple[str, ...] = ("unit_mult", "level", "parent")
+
+# cell kinds
+_NUM, _MARK, _TEXT, _BLANK = 1, 2, 3, 4
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_UNIT_LINE = re.compile(r"^[\s\u3000]*(单\s*位|计量单位|unit|units)\s*[:：]", re.IGNORECASE)
+_YEAR_WORDS = {"年份", "年度", "年", "时间", "年别", "year", "years", "时期", "period"}
+_UNIT_WORDS = {"计量单位", "单位", "unit", "units", "计量单位unit"}
+_ID_WORDS = {"id", "编号", "代码", "code", "序号", "行政区划代码", "区划代码", "no", "no."}
+_REGION_WORDS = {
+    "城市",
+    "地区",
+    "地市",
+    "省份",
+    "省",
+    "省市",
+    "县区",
+    "区县",
+    "县(市、区)",
+    "县（市、区）",
+    "区域",
+    "市",
+    "市县",
+    "市别",
+    "地区名称",
+    "城市名称",
+    "city",
+    "cities",
+    "region",
+    "regions",
+    "province",
+    "area",
+    "county",
+}
+_STUB_HEAD_WORDS = {
+    "指标",
+    "项目",
+    "指标名称",
+    "item",
+    "items",
+    "indicator",
+    "indicators",
+    "年份",
+    "year",
+}
+_REGION_EXACT = {
+    "全国",
+    "全省",
+    "全市",
+    "市区",
+    "市辖区",
+    "全国总计",
+    "总计",
+    "合计",
+    "全县",
+    "全区",
+}
+_REGION_END = ("市", "省", "县", "区", "州", "盟", "旗", "自治区", "特别行政区")
+_GROWTH_START = re.compile(r"(比上年|比去年|同比|年均|平均每年|增长|增速|growth)", re.IGNORECASE)
+_NOTE_MARK = re.compile(r"^(?:注\s*[:：]\s*)?([①-⑳*※△▲]|\(\d+\)|（\d+）|[a-z]\))")
+_NUM_UNIT = re.compile(r"^\s*(-?\d{1,3}(?:[ \u2009\u202f]\d{3})+|-?\d+)(\.\d+)?\s*(\S.*)$")
+_UNIT_MORPHEMES = (
+    "%",
+    "‰",
+    "吨",
+    "元",
+    "人",
+    "米",
+    "瓦",
+    "焦",
+    "卡",
+    "小时",
+    "个",
+    "张",
+    "户",
+    "辆",
+    "公顷",
+    "亩",
+    "公里",
+    "克",
+    "标准煤",
+    "标煤",
+    "tce",
+    "kg",
+    "km",
+    "份",
+    "件",
+    "所",
+    "家",
+    "床",
+    "次",
+    "项",
+    "台",
+    "套",
+    "度",
+    "平方",
+    "立方",
+    "百分比",
+    "倍",
+    "岁",
+    "升",
+    "美元",
+    "tn",
+    "cu.m",
+    "kw",
+    "kj",
+    "persons",
+    "yuan",
+    "%",
+    "头",
+    "只",
+    "条",
+    "艘",
+    "座",
+    "处",
+    "册",
+    "部",
+    "根",
+    "双",
+    "匹",
+    "片",
+    "块",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    """Role of one non-empty source cell."""
+
+    row: int
+    col: int
+    raw: str
+    role: str
+    reason: str | None
+    table_id: str | None
+
+
+@dataclass(slots=True)
+class SheetResult:
+    """What :func:`parse_sheet` found in one sheet.
+
+    ``columns`` maps each tidy column (``source_file`` excepted) and each extra column of
+    :data:`EXTRA_COLUMNS` to its values; ``ledger`` has one entry per non-empty cell;
+    ``context`` carries title, unit and year of a sheet without a table (HTML pages keep the
+    unit line in a table of its own) to the next sheet.
+    """
+
+    columns: dict[str, list[Any]] = field(default_factory=dict)
+    ledger: list[LedgerEntry] = field(default_factory=list)
+    context: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def n_rows(self) -> int:
+        """Number of tidy rows."""
+        return len(self.columns.get("source_cell", ()))
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """The tidy rows as dicts (convenient in tests; the reader uses ``columns``)."""
+        names = list(self.columns)
+        cols = self.columns.values()
+        return [dict(zip(names, vals, strict=True)) for vals in zip(*cols, strict=True)]
+
+
+@dataclass(slots=True)
+class _Cell:
+    kind: int
+    raw: Any
+    value: float | None = None
+    status: str = "A"
+    note: str | None = None
+    unit: str | None = None
+
+    @property
+    def text(self) -> str:
+        if isinstance(self.raw, float) and self.raw.is_integer():
+            return str(int(self.raw))
+        return str(self.raw)
+
+
+# --------------------------------------------------------------------------- helpers
+def _has_cjk(text: str) -> bool:
+    return bool(_CJK.search(text))
+
+
+def _is_unit(unit: str | None) -> bool:
+    """Whether a parenthesised text found by ``clean.parse_unit`` really is a unit."""
+    if not unit:
+        return False
+    low = unit.lower()
+    if any(m in low for m in _UNIT_MORPHEMES):
+        return not ("计算" in unit or "法" in unit or len(unit) > 16)
+    return False
+
+
+def _unit_of(text: str) -> tuple[str, str | None]:
+    """``clean.parse_unit`` guarded by :func:`_is_unit` (``(发电煤耗计算法)`` is no unit)."""
+    label, unit = clean.parse_unit(text)
+    if unit is not None and not _is_unit(unit):
+        return text, None
+    return label, unit
+
+
+def _number_with_unit(text: str) -> tuple[float, str] | None:
+    """A number followed by a unit in one cell (``0.7143 千克标准煤 / 千克``).
+
+    Only units with a ``/`` are taken, so that ``2020年`` or ``1.一次能源`` stay text.
+    """
+    m = _NUM_UNIT.match(text)
+    if not m:
+        return None
+    unit = m.group(3).strip()
+    if "/" not in unit and "／" not in unit:
+        return None
+    if not (_has_cjk(unit) or unit[:1].isalpha()) or unit[0] in "～~-–—年月日":
+        return None
+    digits = re.sub(r"[ \u2009\u202f]", "", m.group(1)) + (m.group(2) or "")
+    try:
+        return float(digits), re.sub(r"\s*/\s*", "/", unit)
+    except ValueError:  # pragma: no cover - the regex only lets digits through
+        return None
+
+
+def _classify(v: Any) -> _Cell | None:
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return _Cell(_TEXT, v, status="X")
+    if isinstance(v, int | float):
+        if isinstance(v, float) and math.isnan(v):
+            return _Cell(_MARK, v, None, "M")
+        return _Cell(_NUM, v, float(v))
+    if isinstance(v, _dt.date | _dt.datetime | _dt.time | _dt.timedelta):
+        return _Cell(_TEXT, v, status="X")
+    s = str(v)
+    if s == "":
+        return None
+    if s.strip(" \t\r\n") == "":
+        return _Cell(_BLANK, s, None, "M")
+    p = clean.parse_number(s)
+    if p.status == "A" and p.value is not None:
+        return _Cell(_NUM, s, float(p.value), "A", p.note)
+    if p.status != "X":
+        return _Cell(_MARK, s, None, p.status, p.note)
+    nu = _number_with_unit(s)
+    if nu is not None:
+        return _Cell(_NUM, s, nu[0], "A", None, nu[1])
+    return _Cell(_TEXT, s, status="X")
+
+
+def _norm(text: str) -> str:
+    return clean.normalize_label(text)
+
+
+def _key(text: str) -> str:
+    """Lower-case, space-free form of a header word for vocabulary look-ups."""
+    return re.sub(r"[\s\u3000\xa0:：]", "", text).lower()
+
+
+def _split(text: str) -> tuple[str, str | None]:
+    """Chinese part and English part of a label; pure English text gives ``("", en)``."""
+    if not _has_cjk(text):
+        t = " ".join(text.split())
+        return "", (t or None)
+    zh, en = clean.split_bilingual(text)
+    return zh, en
+
+
+def _region_like(label: str) -> bool:
+    if not label or len(label) > 12:
+        return False
+    if label in _REGION_EXACT:
+        return True
+    return label.endswith(_REGION_END) and _has_cjk(label)
+
+
+def _region_from_title(title: str | None) -> str | None:
+    if not title:
+        return None
+    t = re.sub(r"^\s*(\d{4}\s*年)?", "", title)
+    if t.startswith(("各", "全国", "分", "中国", "主要")):
+        return None
+    m = re.match(r"^([\u4e00-\u9fff]{1,8}?(?:自治区|市|省|县))", t)
+    return m.group(1) if m else None
+
+
+def _paren_open(text: str) -> bool:
+    return text.count("(") + text.count("（") > text.count(")") + text.count("）")
+
+
+def _is_year_value(c: _Cell) -> int | None:
+    if c.kind == _NUM:
+        v = c.value
+        if v is not None and float(v).is_integer() and 1900 <= v <= 2100:
+            return int(v)
+        return None
+    if c.kind == _TEXT:
+        return clean.parse_year(c.raw)
+    return None
+
+
+# --------------------------------------------------------------------------- grid
+class _Grid:
+    def __init__(self, sheet: Sheet) -> None:
+        self.sheet = sheet
+        rows = sheet.cells
+        self.nr = len(rows)
+        self.nc = max((len(r) for r in rows), default=0)
+        self.info: dict[tuple[int, int], _Cell] = {}
+        self.row_cols: list[list[int]] = []
+        for r, row in enumerate(rows):
+            cols = []
+            for c, v in enumerate(row):
+                if v is None:
+                    continue
+                tv = type(v)
+                if tv is float or tv is int:
+                    if v == v:  # not NaN
+                        self.info[(r, c)] = _Cell(_NUM, v, float(v))
+                        cols.append(c)
+                        continue
+                ci = _classify(v)
+                if ci is not None:
+                    self.info[(r, c)] = ci
+                    cols.append(c)
+            self.row_cols.append(cols)
+        for r, c in sheet.formula_no_cache:
+            if r < self.nr and (r, c) not in self.info:
+                self.info[(r, c)] = _Cell(_MARK, "(formula without a cached value)", None, "F")
+                self.row_cols[r] = sorted({*self.row_cols[r], c})
+                self.nc = max(self.nc, c + 1)
+        self.letters = [column_letter(c) for c in range(self.nc)]
+        self._cells_cache: dict[tuple[int, int, int], list[tuple[int, _Cell]]] = {}
+        self.anchor: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+        for r0, c0, r1, c1 in sheet.merged:
+            if r0 >= self.nr or c0 >= self.nc or r0 < 0 or c0 < 0:
+                continue
+            r1, c1 = min(r1, self.nr - 1), min(c1, self.nc - 1)
+            if r1 == r0 and c1 == c0:
+                continue
+            for r in range(r0, r1 + 1):
+                for c in range(c0, c1 + 1):
+                    self.anchor[(r, c)] = (r0, c0, r1, c1)
+
+    def cells(self, r: int, lo: int, hi: int) -> list[tuple[int, _Cell]]:
+        key = (r, lo, hi)
+        got = self._cells_cache.get(key)
+        if got is None:
+            info = self.info
+            got = [(c, info[(r, c)]) for c in self.row_cols[r] if lo <= c <= hi]
+            self._cells_cache[key] = got
+        return got
+
+
+# --------------------------------------------------------------------------- tables
+@dataclass(slots=True)
+class _Table:
+    """One detected table (possibly stitched from several segments)."""
+
+    table_id: str | None = None
+    title: str | None = None
+    title_en: str | None = None
+    year: int | None = None
+    region: str | None = None
+    indicator: str | None = None
+    unit: str | None = None
+    notes: list[tuple[int, int, str]] = field(default_factory=list)
+    # relative column offset -> column description (from the first segment)
+    columns: dict[int, dict[str, Any]] = field(default_factory=dict)
+    stub_roles: dict[int, str] = field(default_factory=dict)
+    signature: tuple = ()
+    seen_rows: dict[tuple, int] = field(default_factory=dict)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    cell_notes: list[tuple[int, str]] = field(default_factory=list)  # (row index, marker)
+    panel: bool = False
+    label_id: str | None = None
+
+
+class _SheetParser:
+    def __init__(
+        self,
+        sheet: Sheet,
+        file_name: str,
+        recipe: Recipe | None,
+        region: str | None,
+        year: int | None,
+        context: dict[str, Any] | None,
+    ) -> None:
+        self.sheet = sheet
+        self.file = file_name
+        self.recipe = recipe.for_sheet(sheet.name) if recipe is not None else None
+        self.region = region
+        self.year = year
+        self.context = dict(context or {})
+        self.g = _Grid(sheet)
+        self.roles: dict[tuple[int, int], tuple[str, str | None, Any]] = {}
+        self.want_ledger = True
+        self.tables: list[_Table] = []
+
+    # ---------------------------------------------------------------- roles
+    def _set(self, r: int, c: int, role: str, reason: str | None, tid: Any) -> None:
+        if self.want_ledger and (r, c) in self.g.info:
+            self.roles[(r, c)] = (role, reason, tid)
+
+    def _set_row(self, r: int, lo: int, hi: int, role: str, reason: str | None, tid) -> None:
+        for c, ci in self.g.cells(r, lo, hi):
+            if ci.kind == _BLANK:
+                self._set(r, c, "ignored", "whitespace only", tid)
+            else:
+                self._set(r, c, role, reason, tid)
+
+    def _err(self, message: str, r: int, c: int, fix: str | None = None) -> LayoutError:
+        return LayoutError(
+            message,
+            file=self.file,
+            sheet=self.sheet.name,
+            cell=a1(r, c),
+            fix=fix
+            or (
+                "pass recipe={'header_rows': N, 'stub_cols': K} for this table, or "
+                f"sheet= to read another sheet (this is sheet {self.sheet.name!r})"
+            ),
+        )
+
+    # ---------------------------------------------------------------- bands
+    def _bands(self) -> list[tuple[int, int]]:
+        g = self.g
+        used = sorted({c for (_, c) in g.info})
+        if not used:
+            return []
+        bands: list[list[int]] = [[used[0], used[0]]]
+        for c in used[1:]:
+            if c == bands[-1][1] + 1:
+                bands[-1][1] = c
+            else:
+                bands.append([c, c])
+        has_num = [
+            any(ci.kind in (_NUM, _MARK) for (r, c), ci in g.info.items() if lo <= c <= hi)
+            for lo, hi in bands
+        ]
+        # a band without numbers (a stub separated by an empty column, a side note) joins
+        # its right neighbour, or the left one at the end
+        merged: list[list[int]] = []
+        pending: list[int] | None = None
+        for (lo, hi), num in zip(bands, has_num, strict=True):
+            if pending is not None:
+                lo = pending[0]
+                pending = None
+            if not num:
+                pending = [lo, hi]
+                continue
+            merged.append([lo, hi])
+        if pending is not None:
+            if merged:
+                merged[-1][1] = pending[1]
+            else:
+                merged.append(pending)
+        return [(lo, hi) for lo, hi in merged]
+
+    # ---------------------------------------------------------------- rows
+    def _year_header_row(self, cells: list[tuple[int, _Cell]]) -> bool:
+        nums = [ci for _, ci in cells if ci.kind == _NUM]
+        if not nums:
+            return False
+        ys = [_is_year_value(ci) for ci in nums]
+        if any(y is None for y in ys):
+            return False
+        if len(nums) < 2:
+            # one year column: a header only when a stub header word stands beside it
+            words = {_key(_split(ci.text)[0] or ci.text) for _, ci in cells if ci.kind == _TEXT}
+            return bool(words & (_STUB_HEAD_WORDS | _REGION_WORDS))
+        # one monotone run of years, or the same run repeated under each indicator
+        for p in range(2, len(ys) + 1):
+            if len(ys) % p == 0 and all(ys[i] == ys[i % p] for i in range(len(ys))):
+                run = ys[:p]
+                if all(b > a for a, b in zip(run, run[1:], strict=False)) or all(
+                    b < a for a, b in zip(run, run[1:], strict=False)
+                ):
+                    return True
+        return False
+
+    def _data_row(self, r: int, lo: int, hi: int) -> bool:
+        cells = self.g.cells(r, lo, hi)
+        if not any(ci.kind in (_NUM, _MARK) for _, ci in cells):
+            return False
+        if self._year_header_row(cells):
+            return False
+        # a row of one text cell holding a marker-like "一" is text, not data
+        if all(ci.kind == _MARK for _, ci in cells) and len(cells) == 1:
+            return False
+        return True
+
+    def _row_text(self, r: int, lo: int, hi: int) -> str:
+        return " ".join(
+            ci.text.strip() for _, ci in self.g.cells(r, lo, hi) if ci.kind != _BLANK
+        ).strip()
+
+    def _is_note_row(self, r: int, lo: int, hi: int) -> bool:
+        cells = [ci for _, ci in self.g.cells(r, lo, hi) if ci.kind != _BLANK]
+        if not cells:
+            return False
+        t = cells[0].text
+        return bool(
+            clean.is_note(t) or re.match(r"^\s*(note|notes|source|sources)\s*[:：]", t, re.I)
+        )
+
+    def _is_heading_row(
+        self, r: int, lo: int, hi: int, value_cols: set[int], head_words: set[str]
+    ) -> bool:
+        cells = [(c, ci) for c, ci in self.g.cells(r, lo, hi) if ci.kind != _BLANK]
+        if not cells:
+            return False
+        text = " ".join(ci.text for _, ci in cells)
+        if clean.is_continuation(text):
+            return True
+        if len(cells) == 1 and cells[0][1].kind == _TEXT:
+            tid, _ = clean.parse_title(cells[0][1].text)
+            return tid is not None
+        if self._year_header_row(cells):
+            return True
+        texts = [c for c, ci in cells if ci.kind == _TEXT]
+        if len(texts) < 2 or len(texts) != len(cells):
+            return False
+        # a repeated header puts text where the bodies around it hold numbers, and either
+        # repeats the header above or follows an empty line (a new block)
+        if not any(c in value_cols for c in texts):
+            return False
+        words = {_key(ci.text) for _, ci in cells}
+        if head_words and len(words & head_words) >= max(1, len(words) // 2):
+            return True
+        return r > 0 and not self.g.cells(r - 1, lo, hi)
+
+    def _segments(self, lo: int, hi: int) -> list[tuple[int, int, list[int]]]:
+        g = self.g
+        skip = {r - 1 for r in (self.recipe.skip_rows if self.recipe else ())}
+        rows = [r for r in range(g.nr) if g.cells(r, lo, hi)]
+        if not rows:
+            return []
+        data = [r for r in rows if r not in skip and self._data_row(r, lo, hi)]
+        if not data:
+            return []
+        segs: list[tuple[int, int, list[int]]] = []
+        start = rows[0]
+        body: list[int] = [data[0]]
+
+        def words_above(first: int) -> set[str]:
+            return {
+                _key(ci.text)
+                for x in range(start, first)
+                for _, ci in g.cells(x, lo, hi)
+                if ci.kind == _TEXT
+            }
+
+        head_words = words_above(data[0])
+        for prev, r in zip(data, data[1:], strict=False):
+            split = None
+            if r > prev + 1:
+                heading = None
+                value_cols = {
+                    c
+                    for rr in (prev, r)
+                    for c, ci in g.cells(rr, lo, hi)
+                    if ci.kind in (_NUM, _MARK)
+                }
+                for x in range(prev + 1, r):
+                    if g.cells(x, lo, hi) and self._is_heading_row(
+                        x, lo, hi, value_cols, head_words
+                    ):
+                        heading = x
+                        break
+                if heading is not None:
+                    split = heading
+                    for x in range(prev + 1, heading + 1):
+                        if not g.cells(x, lo, hi):
+                            continue
+                        if self._is_note_row(x, lo, hi) or self._note_continuation(x, lo, hi):
+                            continue
+                        split = x
+                        break
+            if split is not None:
+                segs.append((start, split, body))
+                start, body = split, []
+                head_words = words_above(r)
+            body.append(r)
+        segs.append((start, rows[-1] + 1, body))
+        return segs
+
+    def _note_continuation(self, r: int, lo: int, hi: int) -> bool:
+        cells = [ci for _, ci in self.g.cells(r, lo, hi) if ci.kind != _BLANK]
+        if len(cells) != 1 or cells[0].kind != _TEXT:
+            return False
+        t = cells[0].text
+        prev = r - 1
+        while prev >= 0 and not self.g.cells(prev, lo, hi):
+            prev -= 1
+        return (
+            t[:1] in ("\u3000", " ", "\xa0")
+            and prev >= 0
+            and (self._is_note_row(prev, lo, hi) or self._note_continuation(prev, lo, hi))
+        )
+
+    # ---------------------------------------------------------------- parse
+    def parse(self) -> SheetResult:
+        result = SheetResult()
+        bands = self._bands()
+        for lo, hi in bands:
+            for s, e, body in self._segments(lo, hi):
+                self._segment(s, e, body, lo, hi)
+        # id the tables
+        unnumbered = [t for t in self.tables if t.table_id is None]
+        if len(self.tables) > 1 and unnumbered:
+            for k, t in enumerate(self.tables, start=1):
+                if t.table_id is None:
+                    t.label_id = f"{self.sheet.name}#{k}"
+        for t in self.tables:
+            self._finish(t, result)
+        if not self.tables:
+            result.context = self._context_of_empty_sheet()
+        if not self.want_ledger:
+            return result
+        # ledger
+        for (r, c), ci in sorted(self.g.info.items()):
+            role, reason, tab = self.roles.get((r, c), (None, None, None))
+            tid = (tab.table_id or tab.label_id) if isinstance(tab, _Table) else None
+            if role is None:
+                if ci.kind == _BLANK:
+                    role, reason = "ignored", "whitespace only"
+                elif not self.tables:
+                    role, reason = "ignored", "sheet holds no table with numbers"
+                else:
+                    role, reason = "ignored", "outside any detected table"
+            result.ledger.append(LedgerEntry(r, c, _raw_str(ci.raw), role, reason, tid))
+        return result
+
+    def _context_of_empty_sheet(self) -> dict[str, Any]:
+        ctx: dict[str, Any] = {}
+        for (r, c), ci in sorted(self.g.info.items()):
+            if ci.kind != _TEXT:
+                continue
+            t = ci.text
+            if _UNIT_LINE.match(t):
+                u = clean.parse_unit(t)[1]
+                if u:
+                    ctx["unit"] = u
+                    self._set(r, c, "unit", None, None)
+            elif clean.parse_title(t)[0] is not None or clean.year_from_title(t):
+                ctx.setdefault("title", t)
+                y = clean.year_from_title(t)
+                if y:
+                    ctx["year"] = y
+                self._set(r, c, "title", None, None)
+        return ctx
+
+    # ---------------------------------------------------------------- segment
+    def _segment(self, s: int, e: int, body: list[int], lo: int, hi: int) -> None:
+        g = self.g
+        rec = self.recipe
+        skip = {r - 1 for r in (rec.skip_rows if rec else ())}
+        bs = body[0]
+        if rec is not None and rec.body_start is not None and s <= rec.body_start - 1 < e:
+            bs = rec.body_start - 1
+            body = [r for r in range(bs, e) if self._data_row(r, lo, hi)]
+            if not body:
+                raise self._err(
+                    f"recipe body_start={rec.body_start} points below every number",
+                    bs,
+                    lo,
+                    "check body_start in the recipe",
+                )
+        be = body[-1]
+        for r in skip:
+            if s <= r < e:
+                self._set_row(r, lo, hi, "ignored", "skipped by recipe (skip_rows)", None)
+        # ---- pre rows
+        kinds: dict[int, str] = {}
+        header_seen = False
+        pre = [r for r in range(s, bs) if g.cells(r, lo, hi) and r not in skip]
+        forced_header: set[int] = set()
+        if rec is not None and rec.header_rows is not None:
+            forced_header = set(pre[len(pre) - rec.header_rows :] if rec.header_rows else [])
+        for r in pre:
+            cells = [(c, ci) for c, ci in g.cells(r, lo, hi) if ci.kind != _BLANK]
+            if not cells:
+                kinds[r] = "blank"
+                continue
+            texts = [ci.text for _, ci in cells]
+            joined = " ".join(t.strip() for t in texts)
+            if r in forced_header:
+                kinds[r] = "header"
+                header_seen = True
+            elif clean.is_continuation(joined):
+                kinds[r] = "cont"
+            elif len(cells) == 1 and cells[0][1].kind == _TEXT and clean.parse_metadata(texts[0]):
+                kinds[r] = "meta"
+            elif any(_UNIT_LINE.match(t) for t in texts if isinstance(t, str)):
+                kinds[r] = "unit"
+            elif self._is_note_row(r, lo, hi) or self._note_continuation(r, lo, hi):
+                kinds[r] = "note"
+            elif (
+                not header_seen
+                and len(cells) == 1
+                and cells[0][1].kind == _TEXT
+                and (rec is None or rec.header_rows is None)
+                and self._title_like(r, cells[0][0], lo, hi)
+            ):
+                kinds[r] = "title"
+            elif rec is not None and rec.header_rows is not None:
+                kinds[r] = "title"
+            else:
+                kinds[r] = "header"
+                header_seen = True
+        # section rows (a province line) just above the first row of numbers belong to the
+        # body: text only in columns that hold no numbers below
+        num_cols = {c for r in body for c, ci in g.cells(r, lo, hi) if ci.kind in (_NUM, _MARK)}
+        for r in reversed(pre):
+            if kinds.get(r) == "blank":
+                continue
+            if kinds.get(r) != "header" or r in forced_header:
+                break
+            cols = [c for c, ci in g.cells(r, lo, hi) if ci.kind != _BLANK]
+            if any(c in num_cols for c in cols) or not any(
+                kinds.get(x) == "header" for x in pre if x < r
+            ):
+                break
+            kinds[r] = "section"
+            bs = r
+        pre = [r for r in pre if r < bs]
+        header_rows = [r for r in pre if kinds.get(r) == "header"]
+
+        # ---- continuation of the previous table?
+        prev = self.tables[-1] if self.tables else None
+        cont_flag = any(kinds.get(r) == "cont" for r in pre)
+        own_id = None
+        for r in pre:
+            if kinds.get(r) == "title":
+                tid, _ = clean.parse_title(self._row_text(r, lo, hi))
+                if tid:
+                    own_id = tid
+                    break
+
+        # ---- stub and data columns
+        stats: dict[int, list[int]] = {}
+        for r in body:
+            for c, ci in g.cells(r, lo, hi):
+                st = stats.setdefault(c, [0, 0, 0])
+                if ci.kind == _NUM:
+                    st[0] += 1
+                elif ci.kind in (_MARK, _BLANK):
+                    st[1] += 1
+                else:
+                    st[2] += 1
+        head_txt = {c: self._header_words(header_rows, c) for c in range(lo, hi + 1)}
+        first_body_col = min(stats) if stats else lo
+        year_cols: set[int] = set()
+        for c in range(lo, hi + 1):
+            zh, en = head_txt[c]
+            words = {_key(zh), _key(en or "")}
+            if words & _YEAR_WORDS:
+                year_cols.add(c)
+            elif c == first_body_col and c in stats and not zh and not en:
+                vals = [g.info[(r, c)] for r in body if (r, c) in g.info]
+                ys = [_is_year_value(ci) for ci in vals]
+                if len(vals) >= 2 and sum(y is not None for y in ys) >= 0.9 * len(vals):
+                    year_cols.add(c)
+            elif c == first_body_col and c in stats:
+                vals = [g.info[(r, c)] for r in body if (r, c) in g.info]
+                if vals and all(ci.kind == _TEXT and clean.parse_year(ci.raw) for ci in vals):
+                    year_cols.add(c)
+        if rec is not None and rec.orientation == "no_years":
+            year_cols = set()
+        stub_cols: list[int] = []
+        data_cols: list[int] = []
+        if rec is not None and rec.stub_cols is not None:
+            stub_cols = list(range(lo, lo + rec.stub_cols))
+            data_cols = [c for c in range(lo + rec.stub_cols, hi + 1)]
+            if rec.orientation == "years_down" and stub_cols:
+                year_cols = {stub_cols[0]} | (year_cols & set(stub_cols))
+        else:
+            in_stub = True
+            for c in range(lo, hi + 1):
+                n_num, n_mark, n_txt = stats.get(c, [0, 0, 0])
+                if in_stub:
+                    if c in year_cols or n_txt > n_num + n_mark:
+                        stub_cols.append(c)
+                        continue
+                    if n_num + n_mark + n_txt == 0:
+                        if head_txt[c][0] or head_txt[c][1]:
+                            if stub_cols or c > lo:
+                                in_stub = False
+                            else:
+                                stub_cols.append(c)
+                                continue
+                        else:
+                            continue
+                    in_stub = False
+                if c in year_cols or (n_txt > n_num + n_mark and n_txt >= 2):
+                    stub_cols.append(c)
+                elif n_num + n_mark + n_txt > 0 or head_txt[c][0] or head_txt[c][1]:
+                    data_cols.append(c)
+            if rec is not None and rec.orientation == "years_down" and stub_cols:
+                year_cols |= {stub_cols[0]}
+        if not data_cols:
+            raise self._err(
+                "found numbers but no column of values (every column looks like row labels)",
+                bs,
+                lo,
+            )
+        # ---- stub roles
+        stub_roles: dict[int, str] = {}
+        for c in stub_cols:
+            zh, en = head_txt[c]
+            kz, ke = _key(zh), _key(en or "")
+            vals = [
+                g.info[(r, c)] for r in body if (r, c) in g.info and g.info[(r, c)].kind == _TEXT
+            ]
+            if c in year_cols:
+                role = "year"
+            elif kz in _UNIT_WORDS or ke in _UNIT_WORDS:
+                role = "unit"
+            elif kz in _ID_WORDS or ke in _ID_WORDS:
+                role = "id"
+            elif (
+                vals
+                and sum(not _has_cjk(v.text) for v in vals) > 0.8 * len(vals)
+                and any(ch.isalpha() for v in vals[:20] for ch in v.text)
+            ):
+                role = "en"
+            elif kz in _REGION_WORDS or (not zh and ke in _REGION_WORDS):
+                role = "region"
+            elif kz or ke:
+                role = "label"
+            else:
+                labels = [_norm(clean.strip_stub(v.text)) for v in vals]
+                share = sum(_region_like(x) for x in labels) / max(len(labels), 1)
+                role = "region" if share >= 0.6 else "label"
+            stub_roles[c] = role
+        if rec is not None and rec.stub != "auto":
+            for c in stub_cols:
+                if stub_roles[c] in ("region", "label"):
+                    stub_roles[c] = rec.stub if rec.stub == "region" else "label"
+        if "en" in stub_roles.values() and not {"label", "region"} & set(stub_roles.values()):
+            # an English edition: the English stub is the only label
+            for c in stub_cols:
+                if stub_roles[c] == "en":
+                    stub_roles[c] = "label"
+                    break
+        roles_set = set(stub_roles.values())
+        if not (roles_set & {"region", "label", "year", "en"}) and stub_cols == []:
+            raise self._err(
+                "no row labels (stub column) found left of the first value column",
+                bs,
+                data_cols[0],
+            )
+
+        # ---- column descriptions
+        columns = self._columns(header_rows, data_cols, lo, hi, year_cols)
+        signature = tuple(
+            (c - lo, tuple(col["levels"]), col["year"]) for c, col in sorted(columns.items())
+        )
+        is_cont = False
+        if prev is not None and own_id is None:
+            if cont_flag:
+                is_cont = True
+            elif not header_rows and prev.columns:
+                is_cont = True
+            elif header_rows and signature and signature == prev.signature:
+                is_cont = True
+        if not header_rows and not is_cont and len(data_cols) > 1:
+            if rec is None or rec.header_rows is None:
+                raise self._err(
+                    "no column header found above the first row of numbers",
+                    bs,
+                    data_cols[0],
+                )
+        if is_cont and prev is not None:
+            table = prev
+            # adopt the first segment's column labels by position relative to the band
+            rel = {c - lo: col for c, col in columns.items()}
+            base = table.columns
+            columns = {}
+            for c in data_cols:
+                col = base.get(c - lo) or rel.get(c - lo)
+                if col is not None:
+                    columns[c] = col
+            roles_base = table.stub_roles
+            stub_roles = {c: roles_base.get(c - lo, stub_roles[c]) for c in stub_cols}
+        else:
+            table = _Table()
+            table.columns = {c - lo: col for c, col in columns.items()}
+            table.stub_roles = {c - lo: r for c, r in stub_roles.items()}
+            table.signature = signature
+            self.tables.append(table)
+        tid_for_roles = table
+
+        # ---- title block
+        for r in pre:
+            k = kinds.get(r)
+            text = self._row_text(r, lo, hi)
+            if k == "title":
+                self._set_row(r, lo, hi, "title", None, tid_for_roles)
+                if is_cont:
+                    continue
+                tid, title = clean.parse_title(text)
+                y = clean.year_from_title(text)
+                if y and table.year is None:
+                    table.year = y
+                if tid and table.table_id is None:
+                    table.table_id = tid
+                    table.title = _norm(title) if title else table.title
+                elif _has_cjk(text):
+                    if table.title is None or (tid is None and table.table_id is None):
+                        # the last Chinese title line before the header wins, unless numbered
+                        table.title = _norm(title or text)
+                elif table.title_en is None:
+                    table.title_en = text
+            elif k == "cont":
+                self._set_row(r, lo, hi, "title", None, tid_for_roles)
+            elif k == "meta":
+                self._set_row(r, lo, hi, "title", None, tid_for_roles)
+                kv = clean.parse_metadata(text)
+                if kv and not is_cont:
+                    key, val = kv
+                    if key in ("地区", "region", "Region"):
+                        table.region = _norm(val)
+                    elif key in ("指标", "indicator", "Indicator"):
+                        lab, unit = _unit_of(_norm(val))
+                        table.indicator = lab
+                        table.unit = table.unit or unit
+                    elif key in ("时间", "年份", "year") and clean.parse_year(val):
+                        table.year = clean.parse_year(val)
+            elif k == "unit":
+                for c, ci in g.cells(r, lo, hi):
+                    if ci.kind == _BLANK:
+                        self._set(r, c, "ignored", "whitespace only", tid_for_roles)
+                        continue
+                    self._set(r, c, "unit", None, tid_for_roles)
+                    if _UNIT_LINE.match(ci.text) and not is_cont:
+                        u = clean.parse_unit(ci.text)[1]
+                        if u and _has_cjk(ci.text):
+                            table.unit = u
+                        elif u and table.unit is None:
+                            table.unit = u
+            elif k == "note":
+                self._set_row(r, lo, hi, "note", None, tid_for_roles)
+                self._add_note(table, r, text)
+            elif k == "header":
+                for c, ci in g.cells(r, lo, hi):
+                    if ci.kind == _BLANK:
+                        self._set(r, c, "ignored", "whitespace only", tid_for_roles)
+                    elif ci.kind == _TEXT and _unit_only(ci.text):
+                        self._set(r, c, "unit", None, tid_for_roles)
+                    else:
+                        self._set(r, c, "header", None, tid_for_roles)
+        if table.title is None and not is_cont:
+            table.title = self.context.get("title_clean")
+            ctx_title = self.context.get("title")
+            if ctx_title:
+                tid, title = clean.parse_title(ctx_title)
+                table.title = _norm(title or ctx_title)
+                table.table_id = table.table_id or tid
+        if table.year is None and not is_cont:
+            table.year = self.context.get("year")
+            if table.year is None and table.title:
+                table.year = clean.year_from_title(table.title)
+        if table.unit is None and not is_cont:
+            table.unit = self.context.get("unit")
+        if table.region is None and not is_cont:
+            table.region = _region_from_title(table.title)
+        if not is_cont:
+            # notes printed on the page outside the grid (an HTML page's source line)
+            for text in self.context.get("notes", ()):
+                table.notes.append((-1, 0, str(text).strip()))
+
+        # ---- body
+        panel = (
+            len(header_rows) == 1
+            and "year" in stub_roles.values()
+            and "region" in stub_roles.values()
+        )
+        table.panel = table.panel or panel
+        levels_by_row: list[tuple[int, str]] = []
+        for r in range(bs, be + 1):
+            if r in skip or not g.cells(r, lo, hi):
+                continue
+            rowinfo = self._row_dims(r, stub_cols, stub_roles, levels_by_row)
+            data = [(c, g.info.get((r, c))) for c in data_cols]
+            has_val = any(ci is not None and ci.kind != _BLANK for _, ci in data)
+            has_label = rowinfo["has_label"]
+            if not has_val:
+                # section heading (province row, 其中, chapter line) or a stub-only line
+                for c in stub_cols:
+                    self._mark_stub(r, c, stub_roles, tid_for_roles)
+                for c, ci in data:
+                    if ci is not None:
+                        self._set(r, c, "ignored", "whitespace only", tid_for_roles)
+                continue
+            if not has_label and stub_cols:
+                for c, ci in data:
+                    if ci is not None:
+                        self._set(
+                            r,
+                            c,
+                            "ignored",
+                            "number without a row label (outside the table body)",
+                            tid_for_roles,
+                        )
+                continue
+            for c in stub_cols:
+                self._mark_stub(r, c, stub_roles, tid_for_roles)
+            key = (rowinfo["key"], tuple(ci.raw if ci else None for _, ci in data))
+            if is_cont and key in table.seen_rows:
+                first = table.seen_rows[key]
+                for c, ci in data:
+                    if ci is not None:
+                        self._set(
+                            r,
+                            c,
+                            "ignored",
+                            f"duplicate of row {first + 1} repeated at a page break",
+                            tid_for_roles,
+                        )
+                for c in stub_cols:
+                    if (r, c) in g.info:
+                        self._set(r, c, "ignored", f"duplicate of row {first + 1}", tid_for_roles)
+                continue
+            table.seen_rows.setdefault(key, r)
+            for c, ci in data:
+                col = columns.get(c)
+                if col is None:
+                    if ci is not None:
+                        self._set(r, c, "ignored", "value column without a header", None)
+                    continue
+                self._emit(table, r, c, ci, rowinfo, col, panel, tid_for_roles)
+        # ---- rows after the body: notes
+        for r in range(be + 1, e):
+            if r in skip or not g.cells(r, lo, hi):
+                continue
+            text = self._row_text(r, lo, hi)
+            if not text:
+                self._set_row(r, lo, hi, "ignored", "whitespace only", tid_for_roles)
+                continue
+            self._set_row(r, lo, hi, "note", None, tid_for_roles)
+            self._add_note(table, r, text)
+
+    def _title_like(self, r: int, c: int, lo: int, hi: int) -> bool:
+        a = self.g.anchor.get((r, c))
+        if c == lo:
+            return True
+        if a is not None and (a[3] - a[1] + 1) >= max(2, (hi - lo + 1) // 2):
+            return True
+        # a right-aligned line outside the value columns is a title line too
+        return False
+
+    def _add_note(self, table: _Table, r: int, text: str) -> None:
+        t = text.strip()
+        if table.notes and text[:1] in ("\u3000", " ", "\xa0") and table.notes[-1][0] < r:
+            rr, cc, prev = table.notes[-1]
+            table.notes[-1] = (r, cc, prev + " " + t.strip("\u3000 "))
+            return
+        table.notes.append((r, 0, t))
+
+    def _header_words(self, header_rows: list[int], c: int) -> tuple[str, str | None]:
+        """Chinese and English header text above stub column ``c`` (joined over rows)."""
+        zh_parts, en_parts = [], []
+        seen = set()
+        for r in header_rows:
+            a = self.g.anchor.get((r, c))
+            pos = (a[0], a[1]) if a else (r, c)
+            if pos in seen or pos not in self.g.info:
+                continue
+            seen.add(pos)
+            ci = self.g.info[pos]
+            if ci.kind == _BLANK:
+                continue
+            zh, en = _split(ci.text)
+            if zh:
+                zh_parts.append(_norm(zh))
+            if en:
+                en_parts.append(en)
+        return "".join(zh_parts), (" ".join(en_parts) or None)
+
+    def _columns(
+        self,
+        header_rows: list[int],
+        data_cols: list[int],
+        lo: int,
+        hi: int,
+        year_cols: set[int],
+    ) -> dict[int, dict[str, Any]]:
+        g = self.g
+        rec = self.recipe
+        # vertical merges in the header: rows they join form one "line band"
+        vbands = set()
+        for r in header_rows:
+            for c in data_cols:
+                a = g.anchor.get((r, c))
+                if a and a[2] > a[0]:
+                    vbands.add((a[0], a[2]))
+        fill = not self.sheet.merged and self.sheet.kind != "html" and len(header_rows) > 1
+        out: dict[int, dict[str, Any]] = {}
+        eff: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+        for c in data_cols:
+            parts: list[tuple[int, _Cell, tuple[int, int], bool]] = []
+            seen = set()
+            for i, r in enumerate(header_rows):
+                a = g.anchor.get((r, c))
+                if a:
+                    pos, span, vm = (a[0], a[1]), (a[1], a[3]), a[2] > a[0]
+                else:
+                    pos, span, vm = (r, c), (c, c), False
+                    if fill and (r, c) not in g.info and i < len(header_rows) - 1:
+                        # implicit merge: an empty upper header cell continues the label to
+                        # its left when the row below is labelled in both columns
+                        left = eff.get((r, c - 1))
+                        if left is not None and (header_rows[i + 1], c) in g.info:
+                            pos, span = (left[0], left[1]), (left[2], c)
+                    if (r, c) in g.info or pos != (r, c):
+                        eff[(r, c)] = (pos[0], pos[1], span[0], span[1])
+                if pos in seen or pos not in g.info:
+                    continue
+                seen.add(pos)
+                ci = g.info[pos]
+                if ci.kind == _BLANK:
+                    continue
+                parts.append((pos[0], ci, span, vm))
+            out[c] = self._describe(parts, vbands, rec)
+        last: list[str] | None = None
+        for c in data_cols:
+            col = out[c]
+            if col.get("growth") and col["levels"] and last:
+                # 比上年增长(%) beside 总产值: the growth of the indicator on its left
+                col["levels"] = [last[0], *col["levels"]]
+            elif col["levels"] and not col.get("growth"):
+                last = col["levels"]
+        return out
+
+    def _describe(self, parts, vbands, rec: Recipe | None) -> dict[str, Any]:
+        # join label fragments wrapped over rows
+        zh_items: list[list[Any]] = []  # [row, text, span, vm]
+        en_items: list[str] = []
+        year: int | None = None
+        for row, ci, span, vm in parts:
+            if ci.kind == _NUM:
+                y = _is_year_value(ci)
+                if y is not None and (rec is None or rec.orientation != "no_years"):
+                    year = y
+                    continue
+                zh_items.append([row, ci.text, span, vm])
+                continue
+            zh, en = _split(ci.text)
+            if en:
+                en_items.append(en)
+            if not zh:
+                continue
+            if zh_items:
+                last = zh_items[-1]
+                same = last[2] == span
+                band = any(b0 <= last[0] and row <= b1 for b0, b1 in vbands)
+                if same and (_paren_open(last[1]) or (band and not vm and not last[3])):
+                    last[1] = last[1] + zh
+                    continue
+            zh_items.append([row, zh, span, vm])
+        levels: list[str] = []
+        unit: str | None = None
+        if not zh_items and en_items:
+            # an English-only header (research panels, English editions) labels the column
+            zh_items = [[0, " ".join(en_items), None, False]]
+            en_items = []
+        for _, text, _, _ in zh_items:
+            label = _norm(text)
+            if "_" in label and _has_cjk(label):
+                toks = [t for t in label.split("_") if t]
+                if len(toks) > 1 and (
+                    _is_unit(toks[-1]) or clean.unit_multiplier(toks[-1])[0] != toks[-1]
+                ):
+                    unit = toks[-1]
+                    toks = toks[:-1]
+                for t in toks:
+                    levels.append(t)
+                continue
+            lab, u = _unit_of(label)
+            if u:
+                unit = u
+            lab = _unwrap(lab.strip())
+            if not lab:
+                continue
+            if (rec is None or rec.orientation != "no_years") and not clean.is_growth_label(lab):
+                y = clean.parse_year(lab)
+                if y is not None and _only_year(lab):
+                    year = y
+                    continue
+            levels.append(lab)
+        en = None
+        if en_items:
+            en = _unit_of(en_items[0])[0].strip() if en_items[0] else None
+            if unit is None:
+                u = clean.parse_unit(" ".join(en_items))[1]
+                if _is_unit(u):
+                    unit = u
+        growth = None
+        if levels and clean.is_growth_label(levels[0]):
+            # 能源消费总量比上年增长 → indicator 能源消费总量, measure 比上年增长
+            m = _GROWTH_START.search(levels[0])
+            if m and m.start() > 0:
+                levels = [levels[0][: m.start()], levels[0][m.start() :], *levels[1:]]
+            else:
+                growth = levels[0]
+        return {"levels": levels, "year": year, "unit": unit, "en": en or None, "growth": growth}
+
+    def _row_dims(self, r, stub_cols, stub_roles, levels_by_row) -> dict[str, Any]:
+        g = self.g
+        out: dict[str, Any] = {
+            "year": None,
+            "region": None,
+            "indicator": None,
+            "en": None,
+            "unit": None,
+            "extra": [],
+            "level": None,
+            "parent": None,
+            "has_label": False,
+            "marker": None,
+        }
+        key = []
+        for c in stub_cols:
+            ci = g.info.get((r, c))
+            if ci is None or ci.kind == _BLANK:
+                key.append(None)
+                continue
+            role = stub_roles.get(c, "label")
+            raw = ci.text
+            key.append(raw)
+            if role == "year":
+                y = _is_year_value(ci)
+                if y is None:
+                    y = clean.parse_year(ci.raw)
+                out["year"] = y
+                out["has_label"] = True
+            elif role == "unit":
+                out["unit"] = _norm(raw) or None
+            elif role == "id":
+                pass
+            elif role == "en":
+                out["en"] = " ".join(raw.split())
+                out["has_label"] = True
+            else:
+                level, label, marker, unit = _stub_label(raw)
+                if marker:
+                    out["marker"] = marker
+                if unit:
+                    out["unit"] = out["unit"] or unit
+                if not label:
+                    continue
+                out["has_label"] = True
+                if role == "region" and out["region"] is None:
+                    out["region"] = label
+                elif role != "region" and out["indicator"] is None:
+                    out["indicator"] = label
+                    out["level"] = level
+                    while levels_by_row and levels_by_row[-1][0] >= level:
+                        levels_by_row.pop()
+                    out["parent"] = levels_by_row[-1][1] if levels_by_row else None
+                    levels_by_row.append((level, label))
+                else:
+                    out["extra"].append(label)
+                if role == "region" and out["level"] is None:
+                    out["level"] = level
+                    while levels_by_row and levels_by_row[-1][0] >= level:
+                        levels_by_row.pop()
+                    out["parent"] = levels_by_row[-1][1] if levels_by_row else None
+                    levels_by_row.append((level, label))
+        out["key"] = tuple(key)
+        return out
+
+    def _mark_stub(self, r: int, c: int, stub_roles, tid) -> None:
+        ci = self.g.info.get((r, c))
+        if ci is None:
+            return
+        role = stub_roles.get(c, "label")
+        if ci.kind == _BLANK:
+            self._set(r, c, "ignored", "whitespace only", tid)
+        elif role == "unit":
+            self._set(r, c, "unit", None, tid)
+        elif role == "id":
+            self._set(r, c, "ignored", "row identifier column (repeats other labels)", tid)
+        else:
+            self._set(r, c, "header", None, tid)
+
+    def _emit(self, table, r, c, ci, rowinfo, col, panel, tid) -> None:
+        rec = self.recipe
+        row_ind = rowinfo["indicator"]
+        row_reg = rowinfo["region"]
+        ckey = (row_ind is not None, row_reg is not None)
+        cache = col.setdefault("_cache", {})
+        got = cache.get(ckey)
+        if got is None:
+            got = cache[ckey] = _col_dims(col, *ckey)
+        col_ind, col_en, col_parts, col_reg = got
+        if row_ind is not None:
+            indicator, indicator_en = row_ind, rowinfo["en"]
+        elif col_ind is not None:
+            indicator, indicator_en = col_ind, col_en
+        else:
+            indicator = (
+                table.indicator
+                or (rec.indicator if rec else None)
+                or table.title
+                or self.sheet.name
+            )
+            indicator_en = None
+        extra = rowinfo["extra"]
+        if extra:
+            breakdown = " / ".join([*col_parts, *extra])
+        else:
+            breakdown = " / ".join(col_parts) if col_parts else None
+        region = row_reg or col_reg or table.region or self.region or (rec.region if rec else None)
+        year = rowinfo["year"] or col["year"]
+        if year is None:
+            year = table.year or self.year or (rec.year if rec else None)
+        unit = (
+            (ci.unit if ci is not None and ci.unit else None)
+            or col["unit"]
+            or rowinfo["unit"]
+            or table.unit
+            or (rec.unit if rec else None)
+        )
+        if ci is None or ci.kind == _BLANK:
+            value, status, cnote = math.nan, "M", None
+            if ci is not None:
+                self._set(r, c, "marker", None, tid)
+        elif ci.kind == _NUM:
+            value, status, cnote = float(ci.value), "A", ci.note
+            if panel and value == 0:
+                value, status = math.nan, "Z"
+            self._set(r, c, "value", None, tid)
+        elif ci.kind == _MARK:
+            value, status, cnote = math.nan, ci.status, ci.note
+            self._set(r, c, "marker", None, tid)
+        else:
+            value, status, cnote = math.nan, "X", None
+            self._set(r, c, "marker", None, tid)
+        if (r, c) in self.sheet.formula_no_cache:
+            value, status = math.nan, "F"
+        marker = cnote or rowinfo["marker"]
+        table.rows.append(
+            (
+                indicator,
+                indicator_en,
+                breakdown,
+                region,
+                year,
+                value,
+                unit,
+                status,
+                marker,
+                f"{self.g.letters[c]}{r + 1}",
+                _mult(unit),
+                rowinfo["level"],
+                rowinfo["parent"],
+            )
+        )
+
+    def _finish(self, table: _Table, result: SheetResult) -> None:
+        marked: dict[str, str] = {}
+        general: list[str] = []
+        for _, _, text in table.notes:
+            m = _NOTE_MARK.match(text)
+            if m and m.group(1):
+                marked[m.group(1)] = text
+            else:
+                general.append(text)
+        gen = " ".join(general) if general else None
+        tid = table.table_id or table.label_id
+        cols = result.columns
+        n = len(table.rows)
+        if not n:
+            return
+        (ind, ind_en, brk, reg, yr, val, unit, status, marker, cell, mult, level, parent) = (
+            list(x) for x in zip(*table.rows, strict=True)
+        )
+        notes = []
+        for m in marker:
+            if m:
+                linked = marked.get(m) or f"marker {m}"
+                notes.append(linked if gen is None else f"{linked} {gen}")
+            else:
+                notes.append(gen)
+        for name, values in (
+            ("table_id", [tid] * n),
+            ("table_title", [table.title] * n),
+            ("indicator", ind),
+            ("indicator_en", ind_en),
+            ("breakdown", brk),
+            ("region", reg),
+            ("year", yr),
+            ("value", val),
+            ("unit", unit),
+            ("status", status),
+            ("note", notes),
+            ("source_sheet", [self.sheet.name] * n),
+            ("source_cell", cell),
+            ("unit_mult", mult),
+            ("level", level),
+            ("parent", parent),
+        ):
+            cols.setdefault(name, []).extend(values)
+
+
+def _col_dims(
+    col: dict[str, Any], row_has_indicator: bool, row_has_region: bool
+) -> tuple[str | None, str | None, tuple[str, ...], str | None]:
+    """Indicator, English label, breakdown parts and region a column header contributes."""
+    levels = list(col["levels"])
+    region = None
+    if row_has_indicator:
+        if not row_has_region:
+            for i, lev in enumerate(levels):
+                if _region_like(lev) and lev not in ("全市", "市辖区", "市区"):
+                    region = levels.pop(i)
+                    break
+        return None, None, tuple(levels), region
+    if not levels:
+        return None, None, (), None
+    rest = levels[1:]
+    if not row_has_region:
+        for i, lev in enumerate(rest):
+            if _region_like(lev):
+                region = rest.pop(i)
+                break
+    return levels[0], col["en"], tuple(rest), region
+
+
+@lru_cache(maxsize=65536)
+def _stub_label(raw: str) -> tuple[int, str, str | None, str | None]:
+    """Level, label, footnote marker and unit of a stub cell (cached: labels repeat)."""
+    level = clean.indent_level(raw)
+    label, marker = clean.split_footnote_marker(_norm(clean.strip_stub(raw)))
+    lab, unit = _unit_of(label)
+    if unit and lab:
+        label = lab
+    else:
+        unit = None
+    return level, label, marker, unit
+
+
+@lru_cache(maxsize=4096)
+def _mult(unit: str | None) -> int | None:
+    if not unit:
+        return None
+    try:
+        return clean.unit_multiplier(unit)[1]
+    except (ValueError, TypeError, GreenstatsError):
+        return None
+
+
+def _unwrap(label: str) -> str:
+    """``(发电煤耗计算法)`` → ``发电煤耗计算法``: a level wholly inside one pair of brackets."""
+    if len(label) > 2 and label[0] in "(（" and label[-1] in ")）":
+        inner = label[1:-1]
+        if not any(ch in inner for ch in "()（）"):
+            return inner.strip()
+    return label
+
+
+def context_from_text(lines: Iterable[str]) -> dict[str, Any]:
+    """Title, year and unit from text printed outside a table grid (an HTML page's title).
+
+    Examples
+    --------
+    >>> context_from_text(["中国2014年地级以上城市年末金融机构存贷款余额统计(二)"])["year"]
+    2014
+    """
+    ctx: dict[str, Any] = {}
+    for line in lines:
+        t = str(line).strip()
+        if not t:
+            continue
+        if _UNIT_LINE.match(t):
+            u = clean.parse_unit(t)[1]
+            if u:
+                ctx["unit"] = u
+            continue
+        if clean.is_note(t):
+            ctx.setdefault("notes", []).append(t)
+            continue
+        if "title" not in ctx and _has_cjk(t):
+            ctx["title"] = t
+            y = clean.year_from_title(t)
+            if y:
+                ctx["year"] = y
+    return ctx
+
+
+def _only_year(label: str) -> bool:
+    """``2020``, ``2020年``, ``2020 年``, ``2020年末`` but not ``2020年价格``."""
+    return bool(re.fullmatch(r"\s*\d{4}(\.0)?\s*(年|年末|年度|年底)?\s*", label))
+
+
+def _unit_only(text: str) -> bool:
+    t = text.strip()
+    if not t:
+        return False
+    lab, unit = _unit_of(t)
+    return bool(unit) and not lab.strip()
+
+
+def _raw_str(v: Any) -> str:
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return str(int(v))
+    return str(v)
+
+
+def parse_sheet(
+    sheet: Sheet,
+    *,
+    file_name: str,
+    recipe: Recipe | None = None,
+    region: str | None = None,
+    year: int | None = None,
+    context: dict[str, Any] | None = None,
+    ledger: bool = True,
+) -> SheetResult:
+    """Find the tables of one sheet; return tidy rows and the cell ledger.
+
+    Parameters
+    ----------
+    sheet
+        The sheet, with its absolute grid and merged ranges.
+    file_name
+        Used in error messages.
+    recipe
+        Optional overrides (see :mod:`greenstats.specs.recipe`).
+    region, year
+        Fill these dimensions where the table itself has none.
+    context
+        ``title``/``unit``/``year`` carried over from a previous sheet without a table.
+    ledger
+        Build the cell ledger too (``False`` saves time when only the tidy rows count).
+
+    Returns
+    -------
+    SheetResult
+
+    Raises
+    ------
+    LayoutError
+        When a table cannot be understood; it names the file, sheet, cell and the fix.
+
+    Examples
+    --------
+    >>> from greenstats.io.containers import Sheet
+    >>> s = Sheet(name="S", cells=[["城市", "人口(万人)"], ["  连云港市", "534"]], merged=())
+    >>> r = parse_sheet(s, file_name="f.xls").rows[0]
+    >>> r["region"], r["indicator"], r["value"], r["unit"], r["source_cell"]
+    ('连云港市', '人口', 534.0, '万人', 'B2')
+    """
+    parser = _SheetParser(sheet, file_name, recipe, region, year, context)
+    parser.want_ledger = ledger
+    try:
+        return parser.parse()
+    except GreenstatsError:
+        raise
+    except (KeyError, IndexError, ValueError, TypeError, AttributeError, ZeroDivisionError) as exc:
+        raise LayoutError(
+            f"the table layout could not be understood ({type(exc).__name__}: {exc})",
+            file=file_name,
+            sheet=sheet.name,
+            fix="pass recipe={'header_rows': N, 'stub_cols': K} for this sheet, or sheet= "
+            "to read another sheet; please report the file",
+        ) from exc
+
+
+def _iter_nonempty(rows: Iterable[list[Any]]):  # pragma: no cover - kept for debugging
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            if v is not None and v != "":
+                yield r, c, column_letter(c)

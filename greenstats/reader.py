@@ -1,0 +1,323 @@
+"""Public reader API: yearbook workbooks in, the tidy indicator table out.
+
+``read_yearbook`` reads one workbook (any container: xlsx, xls, xls/xlsx encrypted with
+Excel's default password, HTML or CSV saved as .xls), ``read_yearbooks`` many (with a
+progress bar, processes for ``jobs > 1`` and a per-file error report), and ``cell_ledger``
+accounts for every non-empty source cell.
+
+The tidy table has exactly :data:`greenstats.schema.TIDY_COLUMNS` first (dtypes
+:data:`greenstats.schema.TIDY_DTYPES`), then the optional columns ``unit_mult`` (power of
+ten of the unit's Chinese multiplier: 万 → 4, 亿 → 8), ``level`` (stub indentation level) and
+``parent`` (the label one level up in the stub).
+
+``status`` codes (SDMX OBS_STATUS-like; :data:`greenstats.schema.STATUS_LEGEND`):
+``A`` normal value; ``M`` missing (empty, ``-``, ``—``, ``－``, ``一``, ``NA``, ``&nbsp;``);
+``L`` below the smallest unit (``…``, ``...``); ``F`` formula without cached value;
+``Z`` zero used as a missing-value code in a tidy research panel (value NaN); ``X`` text
+that is not a number.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from greenstats.errors import GreenstatsError, LayoutError, ReadError
+from greenstats.io.containers import a1, open_workbook
+from greenstats.layout import EXTRA_COLUMNS, context_from_text, parse_sheet
+from greenstats.schema import LEDGER_ROLES, TIDY_COLUMNS, TIDY_DTYPES
+from greenstats.specs.recipe import Recipe, load_recipe
+
+__all__ = ["read_yearbook", "read_yearbooks", "cell_ledger", "LEDGER_COLUMNS", "ERROR_COLUMNS"]
+
+#: Columns of :func:`cell_ledger`.
+LEDGER_COLUMNS: tuple[str, ...] = (
+    "source_file",
+    "source_sheet",
+    "source_cell",
+    "row",
+    "col",
+    "raw",
+    "role",
+    "reason",
+    "table_id",
+)
+#: Columns of ``read_yearbooks(...).attrs["errors"]``.
+ERROR_COLUMNS: tuple[str, ...] = ("file", "sheet", "cell", "error", "message")
+
+_EXTRA_DTYPES = {"unit_mult": "Int64", "level": "Int64", "parent": "str"}
+_SUFFIXES = {".xls", ".xlsx", ".xlsm", ".htm", ".html", ".csv", ".et"}
+
+
+def _parse(path, sheet, region, year, recipe, *, ledger: bool = False):
+    """Parse every sheet of one workbook: (tidy columns, ledger rows, file name)."""
+    rec = load_recipe(recipe)
+    wb = open_workbook(path, sheet=sheet)
+    columns: dict[str, list[Any]] = {}
+    led: list[tuple] = []
+    context: dict[str, Any] = {}
+    page = getattr(wb, "title", None) or getattr(wb, "page_text", None)
+    if page:
+        context = context_from_text([page] if isinstance(page, str) else page)
+    for sh in wb.sheets:
+        # text printed outside the grid (an HTML page's title above a <table>), when the
+        # container exposes it
+        caption = getattr(sh, "caption", None)
+        if caption:
+            lines = [caption] if isinstance(caption, str) else list(caption)
+            context = {**context, **context_from_text(lines)}
+        res = parse_sheet(
+            sh,
+            file_name=wb.file_name,
+            recipe=rec,
+            region=region,
+            year=year,
+            context=context,
+            ledger=ledger,
+        )
+        # an HTML page keeps its unit line (and sometimes its title) in a table of its own;
+        # carry them to the next table of the same page
+        if wb.kind == "html" and res.context:
+            context = {**context, **res.context}
+        elif res.n_rows:
+            context = {}
+        n = res.n_rows
+        if n:
+            for name, values in res.columns.items():
+                columns.setdefault(name, []).extend(values)
+            columns.setdefault("source_file", []).extend([wb.file_name] * n)
+        for e in res.ledger:
+            led.append(
+                (
+                    wb.file_name,
+                    sh.name,
+                    a1(e.row, e.col),
+                    e.row + 1,
+                    e.col + 1,
+                    e.raw,
+                    e.role,
+                    e.reason,
+                    e.table_id,
+                )
+            )
+    return columns, led, wb.file_name
+
+
+def _frame(columns: dict[str, list[Any]] | list[dict[str, list[Any]]]) -> pd.DataFrame:
+    parts = columns if isinstance(columns, list) else [columns]
+    names = list(TIDY_COLUMNS) + list(EXTRA_COLUMNS)
+    data = {}
+    for c in names:
+        values: list[Any] = []
+        for part in parts:
+            values.extend(part.get(c, ()))
+        dtype = TIDY_DTYPES.get(c) or _EXTRA_DTYPES[c]
+        if dtype == "float64":
+            data[c] = np.asarray(values, dtype="float64")
+        else:
+            data[c] = pd.array(values, dtype=dtype)
+    return pd.DataFrame(data, columns=names, copy=False)
+
+
+def read_yearbook(
+    path: str | os.PathLike[str],
+    *,
+    sheet: str | None = None,
+    region: str | None = None,
+    year: int | None = None,
+    recipe: str | os.PathLike[str] | Mapping[str, Any] | Recipe | None = None,
+) -> pd.DataFrame:
+    """Read one yearbook workbook into the tidy indicator table, with no configuration.
+
+    Parameters
+    ----------
+    path
+        The workbook; its container is sniffed from the content, never the extension.
+    sheet
+        Read only this sheet (default: every sheet).
+    region, year
+        Values for dimensions the table itself lacks (a county yearbook's tables often
+        print neither the county nor the year).
+    recipe
+        Optional overrides for a table the detection gets wrong: a YAML path, a mapping or
+        a :class:`greenstats.specs.recipe.Recipe` (keys ``header_rows``, ``stub_cols``,
+        ``orientation``, ``stub``, ``region``, ``year``, ``unit``, ``skip_rows``, ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per value cell (markers included), columns ``schema.TIDY_COLUMNS`` then
+        ``unit_mult``, ``level``, ``parent``.
+
+    Raises
+    ------
+    ReadError
+        The file is missing, corrupt or protected with a non-default password.
+    LayoutError
+        A table cannot be understood; the message names file, sheet, cell and the fix.
+
+    Examples
+    --------
+    >>> import greenstats as gs
+    >>> tidy = gs.read_yearbook("data/raw/lianyungang-yearbook-SIMULATED.xlsx")  # doctest: +SKIP
+    >>> tidy.query("indicator == '用水总量' and year == 2020")[["value", "unit"]]  # doctest: +SKIP
+    """
+    columns, _, _ = _parse(path, sheet, region, year, recipe)
+    return _frame(columns)
+
+
+def cell_ledger(path: str | os.PathLike[str], *, sheet: str | None = None) -> pd.DataFrame:
+    """Every non-empty source cell with its role, as seen by :func:`read_yearbook`.
+
+    Parameters
+    ----------
+    path
+        The workbook.
+    sheet
+        Only this sheet.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``source_file, source_sheet, source_cell, row, col`` (1-based), ``raw`` (the
+        cell as text), ``role`` (one of ``schema.LEDGER_ROLES``), ``reason`` (why a cell is
+        ignored; NA otherwise) and ``table_id``.
+
+    Examples
+    --------
+    >>> import greenstats as gs
+    >>> led = gs.cell_ledger("data/raw/lianyungang-yearbook-SIMULATED.xlsx")  # doctest: +SKIP
+    >>> led.role.value_counts()  # doctest: +SKIP
+    """
+    _, ledger, _ = _parse(path, sheet, None, None, None, ledger=True)
+    df = pd.DataFrame(ledger, columns=list(LEDGER_COLUMNS))
+    for c in ("source_file", "source_sheet", "source_cell", "raw", "role", "reason", "table_id"):
+        df[c] = df[c].astype("str")
+    for c in ("row", "col"):
+        df[c] = df[c].astype("int64")
+    bad = set(df["role"]) - set(LEDGER_ROLES)
+    if bad:  # pragma: no cover - a bug guard
+        raise LayoutError(f"internal: unknown ledger roles {sorted(bad)}", file=str(path))
+    return df
+
+
+def _expand(paths_or_dir: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[Path]:
+    if isinstance(paths_or_dir, str | os.PathLike):
+        p = Path(paths_or_dir)
+        if p.is_dir():
+            return sorted(
+                f
+                for f in p.rglob("*")
+                if f.is_file()
+                and f.suffix.lower() in _SUFFIXES
+                and not f.name.startswith((".", "~$"))
+            )
+        return [p]
+    return [Path(p) for p in paths_or_dir]
+
+
+def _one(path: str) -> tuple[dict[str, list[Any]] | None, tuple | None]:
+    try:
+        columns, _, _ = _parse(path, None, None, None, None)
+        return columns, None
+    except GreenstatsError as exc:
+        return None, (
+            Path(path).name,
+            exc.sheet,
+            exc.cell,
+            type(exc).__name__,
+            str(exc),
+        )
+    except Exception as exc:  # noqa: BLE001 - any failure of one file is reported, not raised
+        return None, (
+            Path(path).name,
+            None,
+            None,
+            type(exc).__name__,
+            f"{Path(path).name}: unexpected {type(exc).__name__}: {exc}. Fix: pass this file "
+            "to read_yearbook with a recipe, and please report it",
+        )
+
+
+def read_yearbooks(
+    paths_or_dir: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    *,
+    jobs: int = 1,
+    progress: bool = True,
+) -> pd.DataFrame:
+    """Read many workbooks; a bad file is reported, not fatal.
+
+    Parameters
+    ----------
+    paths_or_dir
+        A directory (read recursively: .xls, .xlsx, .xlsm, .htm, .html, .csv, .et files)
+        or an iterable of paths.
+    jobs
+        Worker processes (``jobs > 1`` reads files in parallel).
+    progress
+        Show a tqdm progress bar.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The tidy table of every readable file; ``.attrs["errors"]`` is a DataFrame with
+        columns ``file, sheet, cell, error, message``, one row per file that failed. A
+        warning names how many files failed.
+
+    Examples
+    --------
+    >>> import greenstats as gs
+    >>> tidy = gs.read_yearbooks("data/raw", progress=False)  # doctest: +SKIP
+    >>> tidy.attrs["errors"]  # doctest: +SKIP
+    """
+    if not isinstance(jobs, int) or jobs < 1:
+        raise GreenstatsError(
+            f"jobs must be a positive integer, got {jobs!r}", key="jobs", fix="pass jobs=1 or more"
+        )
+    files = [str(p) for p in _expand(paths_or_dir)]
+    from tqdm.auto import tqdm
+
+    results: list[tuple[dict[str, list[Any]] | None, tuple | None]] = []
+    bar = tqdm(total=len(files), disable=not progress, desc="reading yearbooks", unit="file")
+    try:
+        if jobs > 1 and len(files) > 1:
+            with ProcessPoolExecutor(max_workers=min(jobs, len(files))) as pool:
+                for res in pool.map(_one, files, chunksize=max(1, len(files) // (jobs * 8))):
+                    results.append(res)
+                    bar.update(1)
+        else:
+            for f in files:
+                results.append(_one(f))
+                bar.update(1)
+    finally:
+        bar.close()
+    parts: list[dict[str, list[Any]]] = []
+    errors: list[tuple] = []
+    for r, e in results:
+        if e is not None:
+            errors.append(e)
+        elif r:
+            parts.append(r)
+    df = _frame(parts)
+    err = pd.DataFrame(errors, columns=list(ERROR_COLUMNS))
+    for c in ERROR_COLUMNS:
+        err[c] = err[c].astype("str")
+    df.attrs["errors"] = err
+    if errors:
+        warnings.warn(
+            f"{len(errors)} of {len(files)} files could not be read; see .attrs['errors'] "
+            f"(first: {errors[0][4]})",
+            stacklevel=2,
+        )
+    return df
+
+
+# keep ReadError importable from here for users who catch it next to read_yearbook
+_ = ReadError

@@ -1,0 +1,285 @@
+"""The ledger invariant (issue point 12) on every fixture and every real file.
+
+Each non-empty source cell, read here independently of greenstats (python-calamine or openpyxl
+after decrypting with msoffcrypto-tool, lxml.html with our own rowspan/colspan expansion, the
+csv module), appears in ``greenstats.cell_ledger`` exactly once, with a role from
+``LEDGER_ROLES``; ignored cells carry a reason; every numeric cell is a tidy value, a marker, a
+year used as a header, or ignored with a reason; and tidy rows and ledger agree.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import lxml.html
+import msoffcrypto
+import openpyxl
+import pandas as pd
+import pytest
+
+try:
+    from conftest import FIXTURES_DIR, REAL_DATA_DIR, load_manifest, real_files_present
+except ModuleNotFoundError:  # tests/ collected as a package
+    from tests.conftest import FIXTURES_DIR, REAL_DATA_DIR, load_manifest, real_files_present
+from openpyxl.utils import get_column_letter
+from python_calamine import CalamineWorkbook
+
+import greenstats
+from greenstats.schema import LEDGER_ROLES
+
+NUMBER_TEXT = re.compile(r"^\s*[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?\s*$")
+
+
+def a1(r: int, c: int) -> str:
+    return f"{get_column_letter(c + 1)}{r + 1}"
+
+
+def _decrypt_if_needed(data: bytes) -> bytes:
+    if data[:4] != b"\xd0\xcf\x11\xe0":
+        return data
+    office = msoffcrypto.OfficeFile(io.BytesIO(data))
+    if not office.is_encrypted():
+        return data
+    office.load_key(password="VelvetSweatshop")
+    out = io.BytesIO()
+    office.decrypt(out)
+    return out.getvalue()
+
+
+def _cells_calamine(data: bytes) -> dict[tuple[str, str], Any]:
+    wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    cells = {}
+    for name in wb.sheet_names:
+        grid = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        for r, row in enumerate(grid):
+            for c, v in enumerate(row):
+                if v is not None and v != "":
+                    cells[(name, a1(r, c))] = v
+    return cells
+
+
+def _cells_openpyxl(data: bytes) -> dict[tuple[str, str], Any]:
+    wb = openpyxl.load_workbook(io.BytesIO(data))  # formulas visible as "=..."
+    cells = {}
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is not None and cell.value != "":
+                    cells[(ws.title, cell.coordinate)] = cell.value
+    return cells
+
+
+def _cells_html(text: str) -> dict[tuple[str, str], Any]:
+    doc = lxml.html.fromstring(text)
+    cells = {}
+    for t, table in enumerate(doc.iter("table")):
+        taken: set[tuple[int, int]] = set()
+        for r, tr in enumerate(table.iter("tr")):
+            c = 0
+            for td in tr:
+                if td.tag not in ("td", "th"):
+                    continue
+                while (r, c) in taken:
+                    c += 1
+                rs, cs = int(td.get("rowspan", 1)), int(td.get("colspan", 1))
+                for dr in range(rs):
+                    for dc in range(cs):
+                        taken.add((r + dr, c + dc))
+                value = td.text_content()
+                if value != "":
+                    cells[(f"table{t}", a1(r, c))] = value
+                c += cs
+    return cells
+
+
+def _cells_csv(data: bytes) -> dict[tuple[str, str], Any]:
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t")
+    cells = {}
+    for r, row in enumerate(csv.reader(io.StringIO(text), dialect)):
+        for c, v in enumerate(row):
+            if v != "":
+                cells[("csv", a1(r, c))] = v
+    return cells
+
+
+def source_cells(path: Path, *, formulas: bool) -> dict[tuple[str, str], Any]:
+    """Non-empty cells of any container, keyed by (sheet, A1)."""
+    data = _decrypt_if_needed(path.read_bytes())
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if data[:4] == b"\xd0\xcf\x11\xe0":
+        return _cells_calamine(data)
+    if data[:2] == b"PK":
+        return _cells_openpyxl(data) if formulas else _cells_calamine(data)
+    if head.startswith(b"<"):
+        return _cells_html(data.decode("utf-8", errors="replace"))
+    return _cells_csv(data)
+
+
+def is_number(v: Any) -> bool:
+    if isinstance(v, bool):
+        return False
+    if isinstance(v, int | float):
+        return True
+    return isinstance(v, str) and bool(NUMBER_TEXT.match(v))
+
+
+def is_year(v: Any) -> bool:
+    try:
+        f = float(str(v).replace(",", ""))
+    except ValueError:
+        return False
+    return f.is_integer() and 1900 <= f <= 2100
+
+
+def check_invariant(path: Path, *, formulas: bool) -> list[str]:
+    src = source_cells(path, formulas=formulas)
+    led = greenstats.cell_ledger(path)
+    tidy = greenstats.read_yearbook(path)
+    bad: list[str] = []
+    if set(led["role"]) - set(LEDGER_ROLES):
+        bad.append(f"unknown roles {set(led['role']) - set(LEDGER_ROLES)}")
+    keys = list(zip(led["source_sheet"], led["source_cell"], strict=True))
+    dup = pd.Series(keys)[pd.Series(keys).duplicated()].tolist()
+    if dup:
+        bad.append(f"{len(dup)} cells twice in the ledger, e.g. {dup[:5]}")
+    led_keys = set(keys)
+    missing = sorted(set(src) - led_keys)
+    if missing:
+        bad.append(f"{len(missing)} non-empty cells missing from the ledger, e.g. {missing[:8]}")
+    phantom = sorted(led_keys - set(src))
+    if phantom:
+        bad.append(f"{len(phantom)} ledger cells that are empty in the source, e.g. {phantom[:8]}")
+    ignored = led[led["role"] == "ignored"]
+    no_reason = ignored[
+        ignored["reason"].isna() | (ignored["reason"].astype(str).str.strip() == "")
+    ]
+    if len(no_reason):
+        bad.append(
+            f"{len(no_reason)} ignored cells without a reason, e.g. {no_reason['source_cell'].tolist()[:8]}"
+        )
+    role = dict(zip(keys, led["role"], strict=True))
+    tidy_keys = set(zip(tidy["source_sheet"], tidy["source_cell"], strict=True))
+    # every numeric cell is a value, a marker, a year used as a header, or ignored with a reason
+    dropped = [
+        (k, v, role.get(k))
+        for k, v in src.items()
+        if is_number(v)
+        and role.get(k) not in ("value", "marker", "ignored")
+        and not (role.get(k) == "header" and is_year(v))
+    ]
+    if dropped:
+        bad.append(f"{len(dropped)} numeric cells neither value nor explained, e.g. {dropped[:6]}")
+    lost = [k for k, r in role.items() if r in ("value", "marker") and k not in tidy_keys]
+    if lost:
+        bad.append(f"{len(lost)} value/marker cells with no tidy row, e.g. {lost[:8]}")
+    # a tidy row comes from a value/marker cell, or from an empty body cell read as missing
+    for sheet, cell, status in zip(
+        tidy["source_sheet"], tidy["source_cell"], tidy["status"], strict=True
+    ):
+        k = (sheet, cell)
+        if k in role:
+            if role[k] not in ("value", "marker"):
+                bad.append(f"tidy row from {k} whose ledger role is {role[k]}")
+        elif status not in ("M", "F"):
+            bad.append(f"tidy row from empty cell {k} with status {status}")
+    return bad[:12]
+
+
+MANIFEST = load_manifest()
+
+
+@functools.cache
+def _fixture_names() -> list[str]:
+    return sorted(n for n, e in MANIFEST.items() if e["expect"] == "ok")
+
+
+@pytest.mark.parametrize("name", _fixture_names())
+def test_ledger_invariant_fixture(name):
+    bad = check_invariant(FIXTURES_DIR / name, formulas=True)
+    assert not bad, "\n".join(bad)
+
+
+@pytest.mark.parametrize("rel", real_files_present())
+def test_ledger_invariant_real_file(rel):
+    path = REAL_DATA_DIR / rel
+    if not path.is_file():
+        pytest.skip(f"real file missing: {path}")
+    bad = check_invariant(path, formulas=False)
+    assert not bad, "\n".join(bad)
+
+
+def test_independent_reader_sees_the_cells():
+    """Guard the guard: our own cell reader finds what the generator wrote."""
+    cells = source_cells(FIXTURES_DIR / "c3_html_table.xls", formulas=True)
+    assert cells[("table0", "A1")] == "单位:万元"
+    assert cells[("table1", "D2")] == "居民人民币储蓄存款余额"
+    assert cells[("table1", "C7")] == "\xa0"
+    assert ("table1", "B2") in cells and ("table1", "A2") not in cells  # rowspan expanded
+    cells = source_cells(FIXTURES_DIR / "c1_encrypted_default.xls", formulas=True)
+    assert cells[("2-1", "C8")] == "534"
+    cells = source_cells(FIXTURES_DIR / "f05_markers_numbers.xlsx", formulas=True)
+    assert cells[("表1", "D8")] == "=B8*2"
+    cells = source_cells(FIXTURES_DIR / "c4_gbk_csv.xls", formulas=True)
+    assert cells[("csv", "C4")] == "NA"
+
+
+# roles of chosen real cells, read by hand; a set lists the roles a user could accept
+REAL_ROLES = {
+    "ccsy-cnki/2-1-population-encrypted.xls": [
+        ("1-7", "A3", {"title"}),  # 2-1 人口状况
+        ("1-7", "A4", {"title"}),  # Population
+        ("1-7", "C5", {"header"}),
+        ("1-7", "A54", {"title", "ignored"}),  # 2-1 续表 1 continued 1
+        ("1-7", "C55", {"header", "ignored"}),  # repeated header
+        ("1-7", "A86", {"header"}),  # 江苏省, a province row without values
+        ("1-7", "C93", {"value"}),
+        ("CNKI", "A1", {"note", "ignored"}),  # http://www.cnki.net/
+    ],
+    "ccsy-cnki/employment-by-industry-2014.xls": [
+        ("中国2014年地级以上城市按产业划分的年末单位从业人员统计(二", "A2", {"unit"}),
+        ("中国2014年地级以上城市按产业划分的年末单位从业人员统计(二", "A51", {"note"}),
+    ],
+    "ccsy-cnki/deposits-loans-2014-html.xls": [
+        ("table0", "A1", {"unit"}),
+        ("table1", "D2", {"header"}),
+    ],
+    "cesy-2008/4-1-energy-balance-standard.xls": [
+        ("Sheet1", "A1", {"title"}),
+        ("Sheet1", "A4", {"unit"}),
+        ("Sheet1", "Z4", {"unit"}),
+        ("Sheet1", "C11", {"value"}),
+    ],
+    "nbs-exports/national-energy-balance.xls": [
+        ("年度数据", "A1", {"title", "note", "ignored"}),  # 数据库：年度数据
+        ("年度数据", "B3", {"header"}),
+        ("年度数据", "A25", {"note"}),
+        ("年度数据", "A26", {"note"}),
+        ("年度数据", "A27", {"note"}),
+    ],
+}
+
+
+@pytest.mark.parametrize("rel", sorted(REAL_ROLES))
+def test_real_ledger_roles(rel):
+    path = REAL_DATA_DIR / rel
+    if not path.is_file():
+        pytest.skip(f"real file missing: {path}")
+    led = greenstats.cell_ledger(path)
+    role = dict(
+        zip(zip(led["source_sheet"], led["source_cell"], strict=True), led["role"], strict=True)
+    )
+    bad = [
+        (s, c, role.get((s, c)), ok) for s, c, ok in REAL_ROLES[rel] if role.get((s, c)) not in ok
+    ]
+    assert not bad, bad

@@ -1,0 +1,395 @@
+"""Property test: random tidy data rendered in random yearbook layouts reads back unchanged.
+
+Hypothesis draws a small tidy table (indicators with units, regions, years, values and a few
+markers) and a layout (years across or down, header depth 1-3 with merges, unit in the header
+or on a unit line, optional title, notes, page-break repeat, leading empty rows/columns, year
+cells as numbers, floats or ``2020年`` text, ascending or descending). The test writes it with
+openpyxl and checks that ``read_yearbook`` returns every (indicator, region, year) once, with
+the same value or marker status, the unit, and the A1 address the renderer used.
+
+Indicator header cells may be bilingual (``中文(单位)\r\nEnglish``) and region stub labels
+indented with ASCII, U+3000 or U+00A0 spaces. Header depth 3 adds a row with the unit (or, when a unit line is printed, the English name).
+Layouts with header depth 1 carry one region only, passed as ``region=`` (the table itself
+has no region dimension then, as in NBS exports).
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl.utils import get_column_letter
+
+import greenstats
+
+INDICATORS = [
+    "地区生产总值",
+    "能源消费总量",
+    "用水总量",
+    "工业增加值",
+    "常住人口",
+    "二氧化硫排放量",
+    "建成区绿化覆盖率",
+    "城镇居民人均可支配收入",
+    "全社会用电量",
+    "规模以上工业企业数",
+]
+ENGLISH = {
+    "地区生产总值": "Gross Regional Product",
+    "能源消费总量": "Total Energy Consumption",
+    "用水总量": "Total Water Use",
+    "工业增加值": "Industrial Value Added",
+    "常住人口": "Resident Population",
+    "二氧化硫排放量": "Sulphur Dioxide Emission",
+    "建成区绿化覆盖率": "Green Coverage of Built Area",
+    "城镇居民人均可支配收入": "Per Capita Disposable Income of Urban Residents",
+    "全社会用电量": "Electricity Consumption",
+    "规模以上工业企业数": "Number of Industrial Enterprises above Designated Size",
+}
+UNITS = ["亿元", "万吨标准煤", "亿立方米", "万人", "吨", "%", "万千瓦时", "元", "个", "公顷", "‰"]
+REGIONS = [
+    "全市",
+    "海州区",
+    "连云区",
+    "赣榆区",
+    "东海县",
+    "灌云县",
+    "灌南县",
+    "江苏省",
+    "苏州市",
+    "昆山市",
+    "浦东新区",
+    "延边朝鲜族自治州",
+    "锡林郭勒盟",
+    "沭阳县",
+]
+MARKERS = {"…": "L", "-": "M", "—": "M", "NA": "M"}
+
+
+@dataclass
+class Case:
+    indicators: list[tuple[str, str]]
+    regions: list[str]
+    years: list[int]
+    cells: dict[tuple[str, str, int], object]  # raw value written: float, str number or marker
+    across: bool
+    depth: int
+    unit_line: bool
+    title: bool
+    notes: bool
+    repeat: bool
+    lead_rows: int
+    lead_cols: int
+    year_style: str
+    text_numbers: bool
+    bilingual: bool = False
+    indent: str = ""
+    expected: dict[tuple[str, str, int], tuple[float | None, str, str, str]] = field(
+        default_factory=dict
+    )  # key -> (value, status, unit, A1)
+
+
+@st.composite
+def cases(draw) -> Case:
+    depth = draw(st.integers(1, 3))
+    across = draw(st.booleans())
+    unit_line = draw(st.booleans())
+    n_ind = draw(st.integers(1, 3))
+    ind_idx = draw(
+        st.lists(st.integers(0, len(INDICATORS) - 1), min_size=n_ind, max_size=n_ind, unique=True)
+    )
+    if unit_line:
+        unit = draw(st.sampled_from(UNITS))
+        indicators = [(INDICATORS[i], unit) for i in ind_idx]
+    else:
+        indicators = [(INDICATORS[i], draw(st.sampled_from(UNITS))) for i in ind_idx]
+    n_reg = 1 if depth == 1 else draw(st.integers(1, 4))
+    regions = draw(st.lists(st.sampled_from(REGIONS), min_size=n_reg, max_size=n_reg, unique=True))
+    n_years = draw(st.integers(2, 4))
+    start = draw(st.integers(1978, 2020))
+    years = list(range(start, start + n_years))
+    if draw(st.booleans()):
+        years.reverse()
+    text_numbers = draw(st.booleans())
+    cells: dict[tuple[str, str, int], object] = {}
+    for ind, _u in indicators:
+        for reg in regions:
+            for y in years:
+                v = draw(st.integers(-99_999, 9_999_999)) / 100
+                cells[(ind, reg, y)] = v
+    # a few markers, never a whole row or column of them (those would read as headings)
+    keys = sorted(cells)
+    n_markers = draw(st.integers(0, min(2, len(keys) // 4)))
+    for k in draw(
+        st.lists(st.sampled_from(keys), min_size=n_markers, max_size=n_markers, unique=True)
+    ):
+        cells[k] = draw(st.sampled_from(sorted(MARKERS)))
+    repeat_ok = (
+        len(regions) if depth > 1 and across else len(indicators) if across else len(years)
+    ) >= 2
+    return Case(
+        indicators=indicators,
+        regions=regions,
+        years=years,
+        cells=cells,
+        across=across,
+        depth=depth,
+        unit_line=unit_line,
+        title=draw(st.booleans()),
+        notes=draw(st.booleans()),
+        repeat=repeat_ok and draw(st.booleans()),
+        lead_rows=draw(st.integers(0, 3)),
+        lead_cols=draw(st.integers(0, 2)),
+        year_style=draw(st.sampled_from(["int", "float", "text", "spaced"])),
+        text_numbers=text_numbers,
+        bilingual=draw(st.booleans()),
+        indent=draw(st.sampled_from(["", "  ", "\u3000\u3000", "\xa0\xa0"])),
+    )
+
+
+def _year_cell(case: Case, y: int):
+    return {"int": y, "float": float(y), "text": f"{y}年", "spaced": f"{y} 年"}[case.year_style]
+
+
+def render(case: Case, path: Path) -> None:
+    """Write ``case`` as a yearbook sheet and fill ``case.expected``."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "表"
+    r0, c0 = 1 + case.lead_rows, 1 + case.lead_cols
+    r = r0
+    if case.title:
+        ws.cell(r, c0, "3-7  测试统计表")
+        r += 1
+    if case.unit_line:
+        ws.cell(r, c0, f"单位：{case.indicators[0][1]}")
+        r += 1
+
+    def label(ind: str, unit: str) -> str:
+        return ind if case.unit_line else f"{ind}({unit})"
+
+    def head(text: str, ind: str) -> str:  # a header cell, bilingual when asked
+        return f"{text}\r\n{ENGLISH[ind]}" if case.bilingual else text
+
+    # columns: list of (indicator, region, year) partial keys per column; rows likewise
+    if case.across:
+        if case.depth == 1:  # rows: indicators (unit in the name), columns: years
+            row_keys = [(ind, case.regions[0]) for ind, _ in case.indicators]
+            col_keys = list(case.years)
+            stub_label = "指标"
+        else:  # rows: regions, columns: indicator x year
+            row_keys = list(case.regions)
+            col_keys = [(ind, y) for ind, _ in case.indicators for y in case.years]
+            stub_label = "地区"
+    else:
+        if case.depth == 1:  # rows: years, columns: indicators
+            row_keys = list(case.years)
+            col_keys = [(ind, case.regions[0]) for ind, _ in case.indicators]
+            stub_label = "年份"
+        else:  # rows: years, columns: indicator x region
+            row_keys = list(case.years)
+            col_keys = [(ind, reg) for ind, _ in case.indicators for reg in case.regions]
+            stub_label = "年份"
+    units = dict(case.indicators)
+
+    def write_header(top: int) -> int:
+        ws.cell(top, c0, stub_label)
+        if case.depth > 1:
+            ws.merge_cells(
+                start_row=top, start_column=c0, end_row=top + case.depth - 1, end_column=c0
+            )
+        for j, key in enumerate(col_keys):
+            col = c0 + 1 + j
+            if case.depth == 1:
+                if case.across:
+                    ws.cell(top, col, _year_cell(case, key))
+                else:
+                    ind = key[0]
+                    ws.cell(top, col, head(label(ind, units[ind]), ind))
+            else:
+                ind, inner = key
+                width = len(case.years) if case.across else len(case.regions)
+                first = j % width == 0
+                if first:
+                    name = ind if (case.depth == 3 or case.unit_line) else label(ind, units[ind])
+                    ws.cell(top, col, head(name, ind))
+                    if width > 1:
+                        ws.merge_cells(
+                            start_row=top, start_column=col, end_row=top, end_column=col + width - 1
+                        )
+                    if case.depth == 3:  # second row: the unit, or the English name
+                        ws.cell(top + 1, col, ENGLISH[ind] if case.unit_line else f"({units[ind]})")
+                        if width > 1:
+                            ws.merge_cells(
+                                start_row=top + 1,
+                                start_column=col,
+                                end_row=top + 1,
+                                end_column=col + width - 1,
+                            )
+                inner_cell = _year_cell(case, inner) if case.across else inner
+                ws.cell(top + case.depth - 1, col, inner_cell)
+        return top + case.depth
+
+    r = write_header(r)
+    split = len(row_keys) // 2 if case.repeat else None
+    for i, rk in enumerate(row_keys):
+        if split is not None and i == split:
+            ws.cell(r, c0, "3-7  续表" if case.title else "续表")
+            r = write_header(r + 1)
+        if case.across and case.depth == 1:
+            ws.cell(r, c0, label(rk[0], units[rk[0]]))
+        elif isinstance(rk, int):
+            ws.cell(r, c0, _year_cell(case, rk))
+        else:
+            ws.cell(r, c0, case.indent + rk)
+        for j, ck in enumerate(col_keys):
+            if case.across and case.depth == 1:
+                key = (rk[0], rk[1], ck)
+            elif case.across:
+                key = (ck[0], rk, ck[1])
+            elif case.depth == 1:
+                key = (ck[0], ck[1], rk)
+            else:
+                key = (ck[0], ck[1], rk)
+            raw = case.cells[key]
+            col = c0 + 1 + j
+            addr = f"{get_column_letter(col)}{r}"
+            if isinstance(raw, str):  # a marker
+                ws.cell(r, col, raw)
+                case.expected[key] = (None, MARKERS[raw], units[key[0]], addr)
+            else:
+                ws.cell(r, col, f"{raw:,.2f}" if case.text_numbers else raw)
+                case.expected[key] = (raw, "A", units[key[0]], addr)
+        r += 1
+    if case.notes:
+        ws.cell(r, c0, "注：本表数据为测试数据。")
+        ws.cell(r + 1, c0, "资料来源：连云港市统计局")
+    wb.save(path)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(cases())
+def test_random_layouts_read_back_unchanged(case: Case):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "layout.xlsx"
+        render(case, path)
+        region = case.regions[0] if case.depth == 1 else None
+        tidy = greenstats.read_yearbook(path, region=region)
+    assert len(tidy) == len(case.expected), (
+        f"{len(tidy)} rows, expected {len(case.expected)}\n{tidy[['indicator', 'region', 'year', 'value', 'source_cell']]}"
+    )
+    got = {}
+    for row in tidy.itertuples(index=False):
+        key = (row.indicator, row.region, None if pd.isna(row.year) else int(row.year))
+        assert key not in got, f"duplicate key {key}"
+        got[key] = row
+    for key, (value, status, unit, addr) in case.expected.items():
+        assert key in got, f"missing {key}; got keys {sorted(got, key=str)[:8]}"
+        row = got[key]
+        assert row.status == status, (key, row.status, status)
+        if value is None:
+            assert pd.isna(row.value), (key, row.value)
+        else:
+            assert math.isclose(row.value, value, rel_tol=1e-12), (key, row.value, value)
+            assert row.unit == unit, (key, row.unit, unit)
+        assert row.source_cell == addr, (key, row.source_cell, addr)
+        assert row.source_sheet == "表"
+        if case.title:
+            assert row.table_id == "3-7", (key, row.table_id)
+        if case.notes:
+            assert "连云港市统计局" in str(row.note), (key, row.note)
+        if case.bilingual and not (case.across and case.depth == 1):
+            assert ENGLISH[key[0]] in str(row.indicator_en), (key, row.indicator_en)
+
+
+CELL_TEXTS = [
+    "地区",
+    "指标",
+    "2020年",
+    "2021",
+    "比上年增长(%)",
+    "单位：万吨",
+    "注：测试",
+    "续表",
+    "全市",
+    "  海州区",
+    "#其中",
+    "…",
+    "-",
+    "NA",
+    "12.5①",
+    "１２",
+    "(万人)",
+    "3-1  表题",
+]
+grid_cell = st.one_of(
+    st.none(),
+    st.none(),
+    st.sampled_from(CELL_TEXTS),
+    st.integers(-5, 2030),
+    st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False),
+)
+
+
+@settings(
+    max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(
+    st.lists(st.lists(grid_cell, min_size=1, max_size=6), min_size=1, max_size=8),
+    st.lists(
+        st.tuples(st.integers(1, 8), st.integers(1, 6), st.integers(0, 2), st.integers(0, 2)),
+        max_size=2,
+    ),
+)
+def test_random_grids_never_crash_and_ledger_is_complete(grid, merges):
+    """Any grid either reads or raises a GreenstatsError (issue point 13: no bare KeyError or
+    IndexError); and whenever the ledger is produced it lists every non-empty cell once."""
+    from greenstats.errors import GreenstatsError
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "grid"
+    written = set()
+    for r, row in enumerate(grid, start=1):
+        for c, v in enumerate(row, start=1):
+            if v is not None:
+                ws.cell(r, c, v)
+                written.add(f"{get_column_letter(c)}{r}")
+    for r, c, dr, dc in merges:
+        if dr or dc:
+            try:
+                ws.merge_cells(start_row=r, start_column=c, end_row=r + dr, end_column=c + dc)
+            except ValueError:
+                pass
+    # merging blanks every cell of the range but its top-left one
+    written = {a for a in written if ws[a].value is not None}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "grid.xlsx"
+        wb.save(path)
+        try:
+            tidy = greenstats.read_yearbook(path)
+        except GreenstatsError:
+            tidy = None
+        try:
+            ledger = greenstats.cell_ledger(path)
+        except GreenstatsError:
+            ledger = None
+    if tidy is not None:
+        assert set(tidy["source_cell"]) <= {
+            f"{get_column_letter(c)}{r}" for r in range(1, 10) for c in range(1, 10)
+        }
+    if ledger is not None:
+        cells = list(ledger["source_cell"])
+        assert len(cells) == len(set(cells)), "a cell twice in the ledger"
+        assert set(cells) == written, (sorted(written - set(cells)), sorted(set(cells) - written))
