@@ -9,12 +9,15 @@ with drift (levels) and a logit random walk (shares). Run::
     .venv/bin/python benchmarks/bench_assess.py --n 300    # a quick check
     .venv/bin/python benchmarks/bench_assess.py --jobs 1 --no-backtest
 
-It prints wall-clock seconds and series per second for each run.
+It prints wall-clock and CPU seconds, series per second and the machine's load average for
+each run (the machine is shared: a high load stretches the wall-clock figure).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import time
 
 import numpy as np
@@ -77,20 +80,31 @@ def synthetic_panel(n_series: int, seed: int = 5) -> tuple[pd.DataFrame, list[di
 
 
 def run(n: int, jobs: int, backtest: bool) -> float:
-    from greenstats.assess import assess_all
+    from greenstats.assessment import assess_all
 
     panel, targets = synthetic_panel(n)
     n_series = panel.groupby(["indicator", "region"]).ngroups
+    load = os.getloadavg()[0]
+    cpu0 = _cpu()
     t0 = time.perf_counter()
     sc = assess_all(panel, targets, jobs=jobs, backtest=backtest, as_of=2023, indicators=None)
     dt = time.perf_counter() - t0
+    cpu = _cpu() - cpu0
     ok = sc["probability"].notna().sum()
     label = "with backtests" if backtest else "no backtests"
     print(
-        f"assess_all, {n_series} series, {label}, jobs={jobs}: {dt:.1f} s "
-        f"({n_series / dt:.0f} series/s; {ok} with a probability)"
+        f"assess_all, {n_series} series, {label}, jobs={jobs}: {dt:.1f} s wall, "
+        f"{cpu:.1f} s CPU ({n_series / dt:.0f} series/s; {ok} with a probability; "
+        f"load average {load:.1f} on {os.cpu_count()} CPUs at the start)"
     )
     return dt
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its finished worker processes."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def main() -> None:

@@ -3,8 +3,9 @@
 Rolling-origin backtest, ``h`` years ahead (default 3): at every origin the headline mixture
 is fitted to the trailing ``window`` observed points (default 10, the 5-15-point use case;
 at least ``min_train`` = 6) and compared with the value observed ``h`` years later. Printed,
-for the issue's original headline (equal-weight, undamped) and for the default "calibrated
-mixture" (0.75 rw_drift + 0.25 ols_trend, damping 0.8):
+for the issue's original headline (equal-weight, undamped), T1's "calibrated mixture" (0.75
+rw_drift + 0.25 ols_trend, damping 0.8, mean drift) and the default (the same with the median
+drift, chosen by T1b):
 
 * coverage of the central 80% (and 95%) interval (goal 0.75-0.85);
 * the probability integral transform u = F(actual), i.e. P(meet) for a cap set at the
@@ -27,7 +28,45 @@ weights(rw) = 1 (random walk alone; best development KS, 0.072) and damping 0.7,
 excluded a priori (the issue wants both models in the headline; 0.7 is outside the usual
 damping range) rather than on their test results.
 
-Run: ``.venv/bin/python benchmarks/bench_trends_ceads.py [--window 10] [--horizon 3] [--grid]``.
+Second round (helper T1b, PIT on TEST). T1's default met every goal on DEV but missed the KS
+goal on TEST (KS 0.204, mean PIT 0.38: too high after city CO2 growth stalled ~2011-13). Ten
+candidate headlines (:data:`CANDIDATES`, ``--candidates``), each one statistically motivated
+change to T1's default: stronger damping (0.7); a zero-drift normal prior worth 3 or 6 years
+(the drift is shrunk by span/(span+k)); the median of the yearly differences as a robust
+drift; recency-weighted drift (half-life 3 or 5 years); a third component, the random walk
+without drift (local level, weights 0.5/0.25/0.25); scale inflation x1.15. Rule written down
+before any TEST figure of a candidate was computed: among the candidates meeting the DEV
+coverage and MdAPE goals, take the smallest DEV KS; it replaces T1's default only if its DEV KS
+is lower by at least 0.01; no combinations (a second search round on DEV would mostly fit
+noise: KS differences of 0.01-0.02 at n = 570 are within sampling error). DEV-only figures
+(``--candidates dev``): KS C1 (T1 default) 0.083, C2 0.088, C3 0.099, C4 0.133 (missed), C5
+(median drift) 0.063, C6 0.072, C7 0.077, C8 0.118 (coverage 0.851, missed), C9 0.074, C0
+0.249. Chosen: C5, the median drift, checked against tests/test_calibration.py before TEST
+was run; it is now the library default (``greenstats.trends.ROBUST_DRIFT``).
+
+TEST results (``--candidates all``; cov80 / cov95 / KS / mean PIT / MdAPE vs naive 19.9%):
+C0 0.650/0.890/0.337/0.300/26.1%; C1 0.787/0.928/0.204/0.380/18.5%; C2 0.810/0.938/0.160/
+0.410/16.5%; C3 0.815/0.942/0.166/0.408/16.7%; C4 0.823/0.943/0.143/0.426/15.8%; **C5
+0.788/0.939/0.183/0.391/18.3%**; C6 0.812/0.936/0.179/0.403/17.5%; C7 0.804/0.931/0.186/
+0.394/17.7%; C8 0.843/0.958/0.161/0.419/16.7%; C9 0.835/0.953/0.205/0.388/18.7%.
+(DEV, same order: cov80 0.718, 0.807, 0.805, 0.809, 0.816, 0.823, 0.819, 0.807, 0.851, 0.844;
+cov95 0.923, 0.942, 0.933, 0.933, 0.921, 0.946, 0.944, 0.942, 0.958, 0.951; mean PIT 0.363,
+0.484, 0.534, 0.535, 0.564, 0.498, 0.488, 0.485, 0.534, 0.487; MdAPE 24.4, 17.0, 15.3, 15.4,
+14.9, 16.4, 16.6, 16.7, 15.7, 17.0% vs naive 22.8%.)
+
+Verdict, plainly: the KS goal (<= 0.10) is MISSED on TEST by every candidate, the chosen one
+included (0.183, from 0.204); coverage (0.788) and MdAPE (18.3% vs 19.9%) goals are met.
+Even the candidate with the best TEST KS (C4, 0.143; rejected on DEV) misses. The table of
+mean PIT by origin year shows why a per-series model cannot fix this: the PIT moves together
+across cities from year to year (default: 0.85 for origin 2002, 0.33 for 2013, 0.51 for
+2016), i.e. national common shocks (the 2011-13 stall) dominate, and the 1,186 TEST PITs
+carry about as much information on calibration as the 7 origin years. Forecasts in TEST ran
+too high (mean PIT 0.39): users should read P(meet a cap) on city CO2-like series as
+optimistic when the national trend turns.
+
+Run: ``.venv/bin/python benchmarks/bench_trends_ceads.py [--window 10] [--horizon 3] [--grid]
+[--candidates dev|all] [--no-main]`` (``--candidates all`` prints every candidate on both
+halves, about 70 s on one core).
 The data file is read with python-calamine directly (sheet ``emission matrix``, wide).
 """
 
@@ -51,8 +90,13 @@ DATA = ROOT.parent / "shared" / "real-data" / "panels" / "ceads-city-co2-1997-20
 CUTS = (-0.04, 0.0, 0.02, 0.04, 0.06)  # yearly cut defining synthetic caps
 DEV_LAST_ORIGIN = 2009
 CONFIGS = {
-    "issue headline (equal weights, undamped)": {"weights": "equal", "damping": 1.0},
-    "default headline (0.75/0.25, damping 0.8)": {},
+    "issue headline (equal weights, undamped)": {
+        "weights": "equal",
+        "damping": 1.0,
+        "robust_drift": False,
+    },
+    "T1 headline (0.75/0.25, damping 0.8, mean drift)": {"robust_drift": False},
+    "default headline (0.75/0.25, damping 0.8, median drift)": {},
 }
 
 
@@ -199,11 +243,28 @@ def per_model(r: pd.DataFrame) -> None:
         )
 
 
+def by_year(r: pd.DataFrame) -> None:
+    """Mean PIT and 80% coverage of the headline by origin year (common shocks show here)."""
+    head = r[r["method"] == "headline"]
+    inside = (head["actual"] >= head["lower80"]) & (head["actual"] <= head["upper80"])
+    g = pd.DataFrame({"origin": head["origin"], "pit": head["pit"], "in80": inside}).groupby(
+        "origin"
+    )
+    tab = g.agg(n=("pit", "size"), pit=("pit", "mean"), cov80=("in80", "mean"))
+    print("  by origin year:  " + "  ".join(f"{o}" for o in tab.index))
+    print("    mean PIT       " + "  ".join(f"{v:.2f}".rjust(4) for v in tab["pit"]))
+    print("    cov80          " + "  ".join(f"{v:.2f}".rjust(4) for v in tab["cov80"]))
+
+
 def grid(panel, *, window, horizon, min_train) -> None:
     print("\nDEV-half grid used to choose the default (origins <= 2009 only):")
     for w in (0.5, 0.75):
         for phi in (1.0, 0.9, 0.8):
-            opts = {"weights": {"rw_drift": w, "ols_trend": 1 - w}, "damping": phi}
+            opts = {
+                "weights": {"rw_drift": w, "ols_trend": 1 - w},
+                "damping": phi,
+                "robust_drift": False,  # T1's round used the mean drift
+            }
             r, _, _ = run_backtests(
                 panel, window=window, horizon=horizon, min_train=min_train, opts=opts
             )
@@ -212,6 +273,56 @@ def grid(panel, *, window, horizon, min_train) -> None:
                 f"  w(rw)={w:.2f} damping={phi:.1f}: cov80={g['cov80']:.3f} KS={g['ks']:.3f} "
                 f"MdAPE {100 * g['mdape']:.1f}% vs naive {100 * g['mdape_naive']:.1f}%"
             )
+
+
+#: Candidate headlines examined by helper T1b (all 0.75 rw_drift + 0.25 ols_trend with
+#: damping 0.8 unless stated). Each is one statistically motivated change for short annual
+#: series; the choice among them uses the DEV half only (see the module docstring).
+TRIO = ("rw_drift", "ols_trend", "rw_level")
+CANDIDATES: dict[str, dict] = {
+    "C0 issue headline (equal, undamped)": {"weights": "equal", "damping": 1.0},
+    "C1 T1 default (0.75/0.25, damping 0.8)": {},
+    "C2 damping 0.7": {"damping": 0.7},
+    "C3 zero-drift prior 3 yr": {"drift_prior": 3.0},
+    "C4 zero-drift prior 6 yr": {"drift_prior": 6.0},
+    "C5 median drift": {"robust_drift": True},
+    "C6 recency drift, half-life 3 yr": {"drift_halflife": 3.0},
+    "C7 recency drift, half-life 5 yr": {"drift_halflife": 5.0},
+    "C8 + rw_level 0.50/0.25/0.25": {
+        "models": TRIO,
+        "weights": {"rw_drift": 0.5, "ols_trend": 0.25, "rw_level": 0.25},
+    },
+    "C9 scale inflation x1.15": {"inflate": 1.15},
+}
+# every candidate except C5 keeps T1's mean drift (the library default is now C5's median)
+for _label, _opts in CANDIDATES.items():
+    _opts.setdefault("robust_drift", False)
+
+
+def candidates(panel, *, window, horizon, min_train, test: bool) -> None:
+    halves = {"DEV": lambda r: r[r["origin"] <= DEV_LAST_ORIGIN]}
+    if test:
+        halves["TEST"] = lambda r: r[r["origin"] > DEV_LAST_ORIGIN]
+    print(
+        f"\ncandidates ({'DEV and TEST' if test else 'DEV only'}; "
+        "goals cov80 0.75-0.85, KS <= 0.10, MdAPE <= naive):"
+    )
+    print(
+        f"  {'candidate':<40} {'half':<4} {'n':>5} {'cov80':>6} {'cov95':>6} {'KS':>6} "
+        f"{'meanPIT':>7} {'MdAPE':>6} {'naive':>6}  ms/series  verdict"
+    )
+    for label, opts in CANDIDATES.items():
+        r, secs, n_series = run_backtests(
+            panel, window=window, horizon=horizon, min_train=min_train, opts=opts
+        )
+        for half, sel in halves.items():
+            g = goals(sel(r))
+            print(
+                f"  {label:<40} {half:<4} {g['n']:>5} {g['cov80']:>6.3f} {g['cov95']:>6.3f} "
+                f"{g['ks']:>6.3f} {g['mean_pit']:>7.3f} {100 * g['mdape']:>5.1f}% "
+                f"{100 * g['mdape_naive']:>5.1f}%  {1000 * secs / n_series:>9.1f}  {_verdict(g)}"
+            )
+        sys.stdout.flush()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -224,6 +335,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--sensitivity", type=int, default=0, help="also score the sensitivity models on N cities"
     )
+    ap.add_argument(
+        "--candidates",
+        choices=("dev", "all"),
+        help="score the T1b candidate headlines on the DEV half only, or on DEV and TEST",
+    )
+    ap.add_argument("--no-main", action="store_true", help="skip the two main configurations")
     args = ap.parse_args(argv)
     if not DATA.exists():
         print(f"missing data file {DATA}")
@@ -241,7 +358,15 @@ def main(argv: list[str] | None = None) -> int:
         f"rolling origin, {args.horizon} years ahead, window {wtxt}, >= {args.min_train} "
         "training points; goals: cov80 in 0.75-0.85, KS(PIT) <= 0.10, MdAPE <= naive 5-yr CAGR"
     )
-    for label, opts in CONFIGS.items():
+    if args.candidates:
+        candidates(
+            panel,
+            window=window,
+            horizon=args.horizon,
+            min_train=args.min_train,
+            test=args.candidates == "all",
+        )
+    for label, opts in ({} if args.no_main else CONFIGS).items():
         r, secs, n_series = run_backtests(
             panel, window=window, horizon=args.horizon, min_train=args.min_train, opts=opts
         )
@@ -254,6 +379,7 @@ def main(argv: list[str] | None = None) -> int:
             print_goals(part, goals(rr))
         print("  per model, all origins:")
         per_model(r)
+        by_year(r)
         caps_report(
             panel, r, window=window, horizon=args.horizon, min_train=args.min_train, opts=opts
         )

@@ -26,9 +26,9 @@ _EXPORTS: dict[str, str] = {
     "load_indicators": "greenstats.indicators",
     "load_targets": "greenstats.targets",
     "to_panel": "greenstats.indicators",
-    "assess": "greenstats.assess",
-    "assess_all": "greenstats.assess",
-    "Assessment": "greenstats.assess",
+    "assess": "greenstats.assessment",
+    "assess_all": "greenstats.assessment",
+    "Assessment": "greenstats.assessment",
     "run": "greenstats.pipeline",
     "GreenstatsError": "greenstats.errors",
     "ReadError": "greenstats.errors",
@@ -57,7 +57,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from greenstats.assess import Assessment, assess, assess_all
+    from greenstats.assessment import Assessment, assess, assess_all
     from greenstats.errors import (
         GreenstatsError,
         LayoutError,

@@ -60,6 +60,9 @@ _FULLWIDTH_NUM = str.maketrans(
         "，": ",",
         "－": "-",
         "−": "-",
+        "﹣": "-",
+        "‐": "-",
+        "‑": "-",
         "＋": "+",
         "％": "%",
         "Ｅ": "E",
@@ -163,6 +166,7 @@ def normalize_label(text: Any) -> str:
 
 _LINE_SPLIT = re.compile(r"\r\n|\r|\n|\u2028")
 _LATIN = re.compile(r"[A-Za-z]")
+_EN_HEAD = re.compile(r"^([A-Za-z][A-Za-z.'&-]*(?: +[A-Za-z][A-Za-z.'&-]*)+)\s+(?=[\u3400-\u9fff])")
 _EN_TAIL = re.compile(r"[\s(（]*[A-Za-z][^\u3400-\u9fff]*$")
 
 
@@ -197,6 +201,8 @@ def split_bilingual(text: Any) -> tuple[str, str | None]:
     ('GDP(亿元)', None)
     >>> split_bilingual("Population")
     ('', 'Population')
+    >>> split_bilingual("Total City 全市"), split_bilingual("GDP 增长率")
+    (('全市', 'Total City'), ('GDP 增长率', None))
     >>> split_bilingual("Household Registered\\nPopulation at Year-\\nend\\n(10 000 persons)")
     ('', 'Household Registered Population at Year-end (10 000 persons)')
     """
@@ -209,6 +215,10 @@ def split_bilingual(text: Any) -> tuple[str, str | None]:
         if not line:
             continue
         if _has_cjk(line):
+            h = _EN_HEAD.match(line)
+            if h:  # "Total City 全市": English words first, then Chinese
+                en.append(h.group(1).strip())
+                line = line[h.end() :]
             m = _EN_TAIL.search(line)
             if m and len(_LATIN.findall(m.group(0))) >= 2 and _has_cjk(line[: m.start()]):
                 head, tail = line[: m.start()], m.group(0)
@@ -614,6 +624,11 @@ _MISSING = frozenset(
         "–",
         "－",
         "－－",
+        "−",
+        "‐",
+        "‑",
+        "﹣",
+        "ー",
         "一",
         "一一",
         "―",
@@ -825,6 +840,7 @@ def parse_year(value: Any) -> int | None:
     s = normalize_label(value).translate(_FULLWIDTH_NUM).replace(" ", "")
     if not s or is_growth_label(s):
         return None
+    s = split_footnote_marker(s)[0]
     m = _YEAR_TEXT.match(s)
     if m:
         return int(m.group(1))

@@ -432,6 +432,9 @@ class _Table:
     cell_notes: list[tuple[int, str]] = field(default_factory=list)  # (row index, marker)
     panel: bool = False
     label_id: str | None = None
+    band_lo: int = 0
+    first_row: int = 0
+    last_row: int = 0
 
 
 class _SheetParser:
@@ -481,9 +484,17 @@ class _SheetParser:
         )
 
     # ---------------------------------------------------------------- bands
-    def _bands(self) -> list[tuple[int, int]]:
+    def _bands(
+        self, r0: int = 0, r1: int | None = None, lo: int = 0, hi: int | None = None
+    ) -> list[tuple[int, int]]:
         g = self.g
-        used = sorted({c for (_, c) in g.info})
+        r1 = g.nr if r1 is None else r1
+        hi = g.nc - 1 if hi is None else hi
+        if r0 == 0 and r1 == g.nr and lo == 0 and hi == g.nc - 1:
+            keys = list(g.info)
+        else:
+            keys = [(r, c) for r in range(r0, r1) for c, _ in g.cells(r, lo, hi)]
+        used = sorted({c for (_, c) in keys})
         if not used:
             return []
         bands: list[list[int]] = [[used[0], used[0]]]
@@ -492,10 +503,8 @@ class _SheetParser:
                 bands[-1][1] = c
             else:
                 bands.append([c, c])
-        has_num = [
-            any(ci.kind in (_NUM, _MARK) for (r, c), ci in g.info.items() if lo <= c <= hi)
-            for lo, hi in bands
-        ]
+        num_cols = {c for k in keys if g.info[k].kind in (_NUM, _MARK) for c in (k[1],)}
+        has_num = [any(c in num_cols for c in range(lo, hi + 1)) for lo, hi in bands]
         # a band without numbers (a stub separated by an empty column, a side note) joins
         # its right neighbour, or the left one at the end
         merged: list[list[int]] = []
@@ -517,12 +526,16 @@ class _SheetParser:
 
     # ---------------------------------------------------------------- rows
     def _year_header_row(self, cells: list[tuple[int, _Cell]]) -> bool:
-        nums = [ci for _, ci in cells if ci.kind == _NUM]
-        if not nums:
+        ys = []
+        for _, ci in cells:
+            if ci.kind == _NUM:
+                y = _is_year_value(ci)
+                if y is None:
+                    return False
+                ys.append(y)
+        if not ys:
             return False
-        ys = [_is_year_value(ci) for ci in nums]
-        if any(y is None for y in ys):
-            return False
+        nums = ys
         if len(nums) < 2:
             # one year column: a header only when a stub header word stands beside it
             words = {_key(_split(ci.text)[0] or ci.text) for _, ci in cells if ci.kind == _TEXT}
@@ -588,10 +601,13 @@ class _SheetParser:
             return True
         return r > 0 and not self.g.cells(r - 1, lo, hi)
 
-    def _segments(self, lo: int, hi: int) -> list[tuple[int, int, list[int]]]:
+    def _segments(
+        self, lo: int, hi: int, r0: int = 0, r1: int | None = None
+    ) -> list[tuple[int, int, list[int]]]:
         g = self.g
         skip = {r - 1 for r in (self.recipe.skip_rows if self.recipe else ())}
-        rows = [r for r in range(g.nr) if g.cells(r, lo, hi)]
+        r1 = g.nr if r1 is None else r1
+        rows = [r for r in range(r0, r1) if g.cells(r, lo, hi)]
         if not rows:
             return []
         data = [r for r in rows if r not in skip and self._data_row(r, lo, hi)]
@@ -620,9 +636,15 @@ class _SheetParser:
                     for c, ci in g.cells(rr, lo, hi)
                     if ci.kind in (_NUM, _MARK)
                 }
+                prev_cols = [c for c, ci in g.cells(prev, lo, hi) if ci.kind in (_NUM, _MARK)]
                 for x in range(prev + 1, r):
-                    if g.cells(x, lo, hi) and self._is_heading_row(
-                        x, lo, hi, value_cols, head_words
+                    cells_x = g.cells(x, lo, hi)
+                    # a header printed wholly to the right of the previous row belongs to a
+                    # page tiled beside it, not to a new table below
+                    if (
+                        cells_x
+                        and cells_x[0][0] <= prev_cols[-1]
+                        and self._is_heading_row(x, lo, hi, value_cols, head_words)
                     ):
                         heading = x
                         break
@@ -660,10 +682,18 @@ class _SheetParser:
     # ---------------------------------------------------------------- parse
     def parse(self) -> SheetResult:
         result = SheetResult()
-        bands = self._bands()
-        for lo, hi in bands:
-            for s, e, body in self._segments(lo, hi):
-                self._segment(s, e, body, lo, hi)
+        for lo, hi in self._bands():
+            segments = self._segments(lo, hi)
+            for s, e, body in segments:
+                # pages tiled side by side above or below a wider table: the empty column
+                # between them shows only within these rows
+                sub = self._bands(s, e, lo, hi) if len(segments) > 1 else [(lo, hi)]
+                if len(sub) > 1:
+                    for slo, shi in sub:
+                        for ss, se, sbody in self._segments(slo, shi, s, e):
+                            self._segment(ss, se, sbody, slo, shi)
+                else:
+                    self._segment(s, e, body, lo, hi)
         # id the tables
         unnumbered = [t for t in self.tables if t.table_id is None]
         if len(self.tables) > 1 and unnumbered:
@@ -775,9 +805,12 @@ class _SheetParser:
                 continue
             if kinds.get(r) != "header" or r in forced_header:
                 break
-            cols = [c for c, ci in g.cells(r, lo, hi) if ci.kind != _BLANK]
-            if any(c in num_cols for c in cols) or not any(
-                kinds.get(x) == "header" for x in pre if x < r
+            cells = [(c, ci) for c, ci in g.cells(r, lo, hi) if ci.kind != _BLANK]
+            words = {_key(_split(ci.text)[0] or ci.text) for _, ci in cells}
+            if (
+                any(c in num_cols for c, _ in cells)
+                or words & (_STUB_HEAD_WORDS | _REGION_WORDS | _YEAR_WORDS)
+                or not any(kinds.get(x) == "header" for x in pre if x < r)
             ):
                 break
             kinds[r] = "section"
@@ -786,8 +819,10 @@ class _SheetParser:
         header_rows = [r for r in pre if kinds.get(r) == "header"]
 
         # ---- continuation of the previous table?
-        prev = self.tables[-1] if self.tables else None
         cont_flag = any(kinds.get(r) == "cont" for r in pre)
+        prev = self._previous_table(
+            [self._row_text(r, lo, hi) for r in pre if kinds.get(r) == "cont"], s, be, lo
+        )
         own_id = None
         for r in pre:
             if kinds.get(r) == "title":
@@ -824,8 +859,8 @@ class _SheetParser:
                 vals = [g.info[(r, c)] for r in body if (r, c) in g.info]
                 if vals and all(ci.kind == _TEXT and clean.parse_year(ci.raw) for ci in vals):
                     year_cols.add(c)
-        if rec is not None and rec.orientation == "no_years":
-            year_cols = set()
+        if rec is not None and rec.orientation in ("no_years", "years_across"):
+            year_cols = set()  # years, if any, are column headers
         stub_cols: list[int] = []
         data_cols: list[int] = []
         if rec is not None and rec.stub_cols is not None:
@@ -937,7 +972,17 @@ class _SheetParser:
             base = table.columns
             columns = {}
             for c in data_cols:
-                col = base.get(c - lo) or rel.get(c - lo)
+                own, first = rel.get(c - lo), base.get(c - lo)
+                if own is not None and first is not None and own["levels"]:
+                    # a repeated header that lost words (``Districts under City`` without
+                    # 市辖区) is the first page's header; a header of its own (a tiled page
+                    # continuing with further columns) is kept
+                    if set(own["levels"]) <= set(first["levels"]) and own["year"] in (
+                        None,
+                        first["year"],
+                    ):
+                        own = first
+                col = own if own is not None and (own["levels"] or own["year"]) else first
                 if col is not None:
                     columns[c] = col
             roles_base = table.stub_roles
@@ -947,7 +992,9 @@ class _SheetParser:
             table.columns = {c - lo: col for c, col in columns.items()}
             table.stub_roles = {c - lo: r for c, r in stub_roles.items()}
             table.signature = signature
+            table.band_lo, table.first_row = lo, s
             self.tables.append(table)
+        table.last_row = max(table.last_row, be)
         tid_for_roles = table
 
         # ---- title block
@@ -1010,7 +1057,6 @@ class _SheetParser:
                     else:
                         self._set(r, c, "header", None, tid_for_roles)
         if table.title is None and not is_cont:
-            table.title = self.context.get("title_clean")
             ctx_title = self.context.get("title")
             if ctx_title:
                 tid, title = clean.parse_title(ctx_title)
@@ -1082,13 +1128,7 @@ class _SheetParser:
                         self._set(r, c, "ignored", f"duplicate of row {first + 1}", tid_for_roles)
                 continue
             table.seen_rows.setdefault(key, r)
-            for c, ci in data:
-                col = columns.get(c)
-                if col is None:
-                    if ci is not None:
-                        self._set(r, c, "ignored", "value column without a header", None)
-                    continue
-                self._emit(table, r, c, ci, rowinfo, col, panel, tid_for_roles)
+            self._emit_row(table, r, data, columns, rowinfo, panel, tid_for_roles)
         # ---- rows after the body: notes
         for r in range(be + 1, e):
             if r in skip or not g.cells(r, lo, hi):
@@ -1100,14 +1140,48 @@ class _SheetParser:
             self._set_row(r, lo, hi, "note", None, tid_for_roles)
             self._add_note(table, r, text)
 
+    def _previous_table(self, cont_texts: list[str], s: int, e: int, lo: int) -> _Table | None:
+        """The table a segment may continue.
+
+        ``2-1 续表`` names it; otherwise a page tiled to the right continues the table of
+        the band on its left whose rows it overlaps, and a page below continues the last one.
+        """
+        if not self.tables:
+            return None
+        for text in cont_texts:
+            tid = clean.parse_title(text)[0]
+            if tid:
+                for t in reversed(self.tables):
+                    if t.table_id == tid:
+                        return t
+        last = self.tables[-1]
+        if last.band_lo != lo:
+            left = [
+                t
+                for t in self.tables
+                if t.band_lo < lo and t.first_row <= e and s <= t.last_row + 3
+            ]
+            if left:
+                return min(left, key=lambda t: (abs(t.first_row - s), -t.band_lo))
+        return last
+
     def _title_like(self, r: int, c: int, lo: int, hi: int) -> bool:
-        a = self.g.anchor.get((r, c))
+        """A lone text cell above the header: a title line, or a group label of the header?
+
+        Titles start in the table's first column (merged across or not), carry a table
+        number, or sit unmerged over the value columns as a centred Chinese line; a label
+        merged over some value columns only is a header.
+        """
         if c == lo:
             return True
-        if a is not None and (a[3] - a[1] + 1) >= max(2, (hi - lo + 1) // 2):
+        ci = self.g.info[(r, c)]
+        text = ci.text.strip()
+        if clean.parse_title(text)[0] is not None:
             return True
-        # a right-aligned line outside the value columns is a title line too
-        return False
+        a = self.g.anchor.get((r, c))
+        if a is not None:
+            return a[1] == lo
+        return _has_cjk(text) and len(text) >= 6 and not _unit_only(text)
 
     def _add_note(self, table: _Table, r: int, text: str) -> None:
         t = text.strip()
@@ -1182,6 +1256,12 @@ class _SheetParser:
                     continue
                 parts.append((pos[0], ci, span, vm))
             out[c] = self._describe(parts, vbands, rec)
+        strict = sum(
+            any(_region_like(lev) and lev not in _REGION_EXACT for lev in out[c]["levels"])
+            for c in data_cols
+        )
+        for c in data_cols:
+            out[c]["regions_across"] = strict >= 2
         last: list[str] | None = None
         for c in data_cols:
             col = out[c]
@@ -1190,6 +1270,10 @@ class _SheetParser:
                 col["levels"] = [last[0], *col["levels"]]
             elif col["levels"] and not col.get("growth"):
                 last = col["levels"]
+        for col in out.values():
+            col["_dims"] = {
+                (i, g_): _col_dims(col, i, g_) for i in (False, True) for g_ in (False, True)
+            }
         return out
 
     def _describe(self, parts, vbands, rec: Recipe | None) -> dict[str, Any]:
@@ -1220,6 +1304,7 @@ class _SheetParser:
             zh_items.append([row, zh, span, vm])
         levels: list[str] = []
         unit: str | None = None
+        col_marker: str | None = None
         if not zh_items and en_items:
             # an English-only header (research panels, English editions) labels the column
             zh_items = [[0, " ".join(en_items), None, False]]
@@ -1239,7 +1324,9 @@ class _SheetParser:
             lab, u = _unit_of(label)
             if u:
                 unit = u
-            lab = _unwrap(lab.strip())
+            lab, mark = clean.split_footnote_marker(_unwrap(lab.strip()))
+            if mark:
+                col_marker = mark
             if not lab:
                 continue
             if (rec is None or rec.orientation != "no_years") and not clean.is_growth_label(lab):
@@ -1263,7 +1350,14 @@ class _SheetParser:
                 levels = [levels[0][: m.start()], levels[0][m.start() :], *levels[1:]]
             else:
                 growth = levels[0]
-        return {"levels": levels, "year": year, "unit": unit, "en": en or None, "growth": growth}
+        return {
+            "levels": levels,
+            "year": year,
+            "unit": unit,
+            "en": en or None,
+            "growth": growth,
+            "marker": col_marker,
+        }
 
     def _row_dims(self, r, stub_cols, stub_roles, levels_by_row) -> dict[str, Any]:
         g = self.g
@@ -1344,79 +1438,89 @@ class _SheetParser:
         else:
             self._set(r, c, "header", None, tid)
 
-    def _emit(self, table, r, c, ci, rowinfo, col, panel, tid) -> None:
+    def _emit_row(self, table, r, data, columns, rowinfo, panel, tid) -> None:
+        """One tidy row per value cell of body row ``r`` (row-level parts computed once)."""
         rec = self.recipe
         row_ind = rowinfo["indicator"]
         row_reg = rowinfo["region"]
-        ckey = (row_ind is not None, row_reg is not None)
-        cache = col.setdefault("_cache", {})
-        got = cache.get(ckey)
-        if got is None:
-            got = cache[ckey] = _col_dims(col, *ckey)
-        col_ind, col_en, col_parts, col_reg = got
-        if row_ind is not None:
-            indicator, indicator_en = row_ind, rowinfo["en"]
-        elif col_ind is not None:
-            indicator, indicator_en = col_ind, col_en
-        else:
-            indicator = (
-                table.indicator
-                or (rec.indicator if rec else None)
-                or table.title
-                or self.sheet.name
-            )
-            indicator_en = None
+        row_en = rowinfo["en"]
         extra = rowinfo["extra"]
-        if extra:
-            breakdown = " / ".join([*col_parts, *extra])
-        else:
-            breakdown = " / ".join(col_parts) if col_parts else None
-        region = row_reg or col_reg or table.region or self.region or (rec.region if rec else None)
-        year = rowinfo["year"] or col["year"]
-        if year is None:
-            year = table.year or self.year or (rec.year if rec else None)
-        unit = (
-            (ci.unit if ci is not None and ci.unit else None)
-            or col["unit"]
-            or rowinfo["unit"]
-            or table.unit
-            or (rec.unit if rec else None)
+        row_year = rowinfo["year"]
+        row_unit = rowinfo["unit"]
+        row_marker = rowinfo["marker"]
+        level, parent = rowinfo["level"], rowinfo["parent"]
+        ckey = (row_ind is not None, row_reg is not None)
+        fallback_ind = (
+            table.indicator
+            or (rec.indicator if rec else None)
+            or _indicator_from_title(table.title)
+            or self.sheet.name
         )
-        if ci is None or ci.kind == _BLANK:
-            value, status, cnote = math.nan, "M", None
-            if ci is not None:
-                self._set(r, c, "marker", None, tid)
-        elif ci.kind == _NUM:
-            value, status, cnote = float(ci.value), "A", ci.note
-            if panel and value == 0:
-                value, status = math.nan, "Z"
-            self._set(r, c, "value", None, tid)
-        elif ci.kind == _MARK:
-            value, status, cnote = math.nan, ci.status, ci.note
-            self._set(r, c, "marker", None, tid)
-        else:
-            value, status, cnote = math.nan, "X", None
-            self._set(r, c, "marker", None, tid)
-        if (r, c) in self.sheet.formula_no_cache:
-            value, status = math.nan, "F"
-        marker = cnote or rowinfo["marker"]
-        table.rows.append(
-            (
-                indicator,
-                indicator_en,
-                breakdown,
-                region,
-                year,
-                value,
-                unit,
-                status,
-                marker,
-                f"{self.g.letters[c]}{r + 1}",
-                _mult(unit),
-                rowinfo["level"],
-                rowinfo["parent"],
+        fallback_reg = table.region or self.region or (rec.region if rec else None)
+        fallback_year = table.year or self.year or (rec.year if rec else None)
+        fallback_unit = table.unit or (rec.unit if rec else None)
+        no_cache = self.sheet.formula_no_cache
+        letters = self.g.letters
+        rownum = r + 1
+        append = table.rows.append
+        want = self.want_ledger
+        for c, ci in data:
+            col = columns.get(c)
+            if col is None:
+                if ci is not None:
+                    self._set(r, c, "ignored", "value column without a header", None)
+                continue
+            got = col["_dims"][ckey]
+            col_ind, col_en, col_parts, col_reg = got
+            if row_ind is not None:
+                indicator, indicator_en = row_ind, row_en
+            elif col_ind is not None:
+                indicator, indicator_en = col_ind, col_en
+            else:
+                indicator, indicator_en = fallback_ind, None
+            if extra:
+                breakdown = " / ".join([*col_parts, *extra])
+            else:
+                breakdown = " / ".join(col_parts) if col_parts else None
+            year = row_year or col["year"] or fallback_year
+            if ci is None:
+                value, status, cnote, cunit = math.nan, "M", None, None
+            else:
+                kind = ci.kind
+                cunit = ci.unit
+                if kind == _NUM:
+                    value, status, cnote = ci.value, "A", ci.note
+                    if panel and value == 0:
+                        value, status = math.nan, "Z"
+                    role = "value"
+                elif kind == _MARK or kind == _BLANK:
+                    value, status, cnote = math.nan, ci.status, ci.note
+                    role = "marker"
+                else:
+                    value, status, cnote = math.nan, "X", None
+                    role = "marker"
+                if want:
+                    self._set(r, c, role, None, tid)
+                if no_cache and (r, c) in no_cache:
+                    value, status = math.nan, "F"
+            unit = cunit or col["unit"] or row_unit or fallback_unit
+            append(
+                (
+                    indicator,
+                    indicator_en,
+                    breakdown,
+                    row_reg or col_reg or fallback_reg,
+                    year,
+                    value,
+                    unit,
+                    status,
+                    cnote or row_marker or col["marker"],
+                    f"{letters[c]}{rownum}",
+                    _mult(unit),
+                    level,
+                    parent,
+                )
             )
-        )
 
     def _finish(self, table: _Table, result: SheetResult) -> None:
         marked: dict[str, str] = {}
@@ -1467,13 +1571,18 @@ class _SheetParser:
 def _col_dims(
     col: dict[str, Any], row_has_indicator: bool, row_has_region: bool
 ) -> tuple[str | None, str | None, tuple[str, ...], str | None]:
-    """Indicator, English label, breakdown parts and region a column header contributes."""
+    """Indicator, English label, breakdown parts and region a column header contributes.
+
+    ``全市``/``市辖区``/``市区`` beside indicator rows are a breakdown (CCSY's city total and
+    districts), unless the other columns are counties and districts (regions across).
+    """
     levels = list(col["levels"])
     region = None
+    scopes = () if col.get("regions_across") else ("全市", "市辖区", "市区")
     if row_has_indicator:
         if not row_has_region:
             for i, lev in enumerate(levels):
-                if _region_like(lev) and lev not in ("全市", "市辖区", "市区"):
+                if _region_like(lev) and lev not in scopes:
                     region = levels.pop(i)
                     break
         return None, None, tuple(levels), region
@@ -1509,6 +1618,29 @@ def _mult(unit: str | None) -> int | None:
         return clean.unit_multiplier(unit)[1]
     except (ValueError, TypeError, GreenstatsError):
         return None
+
+
+_TITLE_SCOPE = re.compile(
+    r"^(?:\d{4}\s*年(?:末|度)?)?\s*(?:全国|全省|全市)?\s*"
+    r"(?:(?:各|分)(?:县[(（]市、区[)）]|县市区|县区|市县|县市|区县|市区|地区|城市|省市|省份|"
+    r"省|市|县|区|乡镇|镇|街道)|主要城市|地级以上城市)+"
+)
+
+
+def _indicator_from_title(title: str | None) -> str | None:
+    """What a title measures when the table prints no indicator of its own.
+
+    Examples
+    --------
+    >>> _indicator_from_title("2023年各县区规模以上工业总产值"), _indicator_from_title("各市常住人口")
+    ('规模以上工业总产值', '常住人口')
+    >>> _indicator_from_title("能源消费结构")
+    '能源消费结构'
+    """
+    if not title:
+        return None
+    rest = _TITLE_SCOPE.sub("", title).strip()
+    return rest or title
 
 
 def _unwrap(label: str) -> str:
@@ -1626,10 +1758,3 @@ def parse_sheet(
             fix="pass recipe={'header_rows': N, 'stub_cols': K} for this sheet, or sheet= "
             "to read another sheet; please report the file",
         ) from exc
-
-
-def _iter_nonempty(rows: Iterable[list[Any]]):  # pragma: no cover - kept for debugging
-    for r, row in enumerate(rows):
-        for c, v in enumerate(row):
-            if v is not None and v != "":
-                yield r, c, column_letter(c)

@@ -20,16 +20,17 @@ DEFAULT_REGION = "连云港市"
 
 
 def _storable(frame):
-    """Copy of a frame whose dict/list cells are JSON text (CSV and parquet can hold it)."""
+    """Copy of a scorecard that CSV and parquet can hold.
+
+    dict and list cells (``models``, ``warnings``, ``anchors``) become JSON text; the
+    ``backtest`` result objects are dropped, their figures being in the ``backtest_*`` columns.
+    """
     from greenstats.report import jsonable
 
-    out = frame.copy()
+    out = frame.drop(columns=["backtest"], errors="ignore")
     for col in out.columns:
-        if (
-            out[col].dtype == object
-            and out[col].map(lambda v: isinstance(v, dict | list | tuple)).any()
-        ):
-            out[col] = out[col].map(jsonable).astype("str")
+        if out[col].dtype == object:
+            out[col] = out[col].map(jsonable)
     return out
 
 
@@ -44,6 +45,7 @@ def run(
     jobs: int = 1,
     progress: bool = True,
     timeout: int = 600,
+    backtest: bool = True,
 ) -> Path:
     """Run the main job and return the path of the report index (``index.html``).
 
@@ -73,13 +75,15 @@ def run(
         Show a progress bar while reading.
     timeout
         Per-cell timeout for notebook execution, in seconds.
+    backtest
+        Add rolling-origin backtest figures (MAPE, interval coverage) to each assessment.
 
     Returns
     -------
     pathlib.Path
         ``reports_dir / "index.html"``.
     """
-    from greenstats.assess import assess_all
+    from greenstats.assessment import assess_all
     from greenstats.indicators import to_panel
     from greenstats.reader import read_yearbooks
     from greenstats.report import execute_notebook, is_simulated, render_index
@@ -104,7 +108,7 @@ def run(
         write_frame(unmapped, processed_dir / "unmapped.csv")
 
     targets = load_targets(overrides)
-    scorecard = assess_all(panel, targets)
+    scorecard = assess_all(panel, targets, backtest=backtest)
     write_frame(_storable(scorecard), processed_dir / "scorecard.parquet")
     write_frame(_storable(scorecard), processed_dir / "scorecard.csv")
 

@@ -19,10 +19,12 @@ that is not a number.
 
 from __future__ import annotations
 
+import gc
 import os
 import warnings
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -56,8 +58,29 @@ _EXTRA_DTYPES = {"unit_mult": "Int64", "level": "Int64", "parent": "str"}
 _SUFFIXES = {".xls", ".xlsx", ".xlsm", ".htm", ".html", ".csv", ".et"}
 
 
+@contextmanager
+def _gc_paused():
+    """Pause the cyclic garbage collector while a workbook is parsed.
+
+    Parsing allocates many small objects and no reference cycles; the collector's passes
+    over them cost about a third of the read time. Reference counting still frees them.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def _parse(path, sheet, region, year, recipe, *, ledger: bool = False):
     """Parse every sheet of one workbook: (tidy columns, ledger rows, file name)."""
+    with _gc_paused():
+        return _parse_workbook(path, sheet, region, year, recipe, ledger=ledger)
+
+
+def _parse_workbook(path, sheet, region, year, recipe, *, ledger: bool):
     rec = load_recipe(recipe)
     wb = open_workbook(path, sheet=sheet)
     columns: dict[str, list[Any]] = {}
@@ -110,6 +133,16 @@ def _parse(path, sheet, region, year, recipe, *, ledger: bool = False):
     return columns, led, wb.file_name
 
 
+def _str_array(values: list[Any]):
+    """A pandas ``str`` array; built through pyarrow, which is several times faster."""
+    import pyarrow as pa
+
+    try:
+        return pd.array(pa.array(values, type=pa.large_string()), dtype="str")
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+        return pd.array([None if v is None else str(v) for v in values], dtype="str")
+
+
 def _frame(columns: dict[str, list[Any]] | list[dict[str, list[Any]]]) -> pd.DataFrame:
     parts = columns if isinstance(columns, list) else [columns]
     names = list(TIDY_COLUMNS) + list(EXTRA_COLUMNS)
@@ -121,6 +154,8 @@ def _frame(columns: dict[str, list[Any]] | list[dict[str, list[Any]]]) -> pd.Dat
         dtype = TIDY_DTYPES.get(c) or _EXTRA_DTYPES[c]
         if dtype == "float64":
             data[c] = np.asarray(values, dtype="float64")
+        elif dtype == "str":
+            data[c] = _str_array(values)
         else:
             data[c] = pd.array(values, dtype=dtype)
     return pd.DataFrame(data, columns=names, copy=False)
@@ -170,7 +205,8 @@ def read_yearbook(
     >>> tidy.query("indicator == '用水总量' and year == 2020")[["value", "unit"]]  # doctest: +SKIP
     """
     columns, _, _ = _parse(path, sheet, region, year, recipe)
-    return _frame(columns)
+    with _gc_paused():
+        return _frame(columns)
 
 
 def cell_ledger(path: str | os.PathLike[str], *, sheet: str | None = None) -> pd.DataFrame:

@@ -58,8 +58,6 @@ def setup_matplotlib() -> bool:
     works across ``font.family``. Without a CJK font, callers should label in English.
     """
     import matplotlib
-
-    matplotlib.use("Agg", force=False)
     import seaborn as sns
     from matplotlib import font_manager
 
@@ -87,7 +85,7 @@ def plot_assessment(
     series
         Observed values indexed by year.
     assessment
-        An :class:`greenstats.assess.Assessment` (or any object with the same fields).
+        An :class:`greenstats.assessment.Assessment` (or any object with the same fields).
     ax
         Axes to draw on; a new figure when None.
     title
@@ -307,7 +305,7 @@ def jsonable(value: Any) -> Any:
     3
     """
     if isinstance(value, Mapping | list | tuple):
-        return json.dumps(value, ensure_ascii=False, default=float)
+        return json.dumps(value, ensure_ascii=False, default=str)
     return value
 
 
@@ -327,3 +325,56 @@ def panel_series(panel: pd.DataFrame, indicator: str, region: str) -> pd.Series:
     s.index.name = "year"
     s.name = indicator
     return s
+
+
+def scorecard_table(scorecard: pd.DataFrame) -> pd.DataFrame:
+    """A compact, readable view of ``assess_all`` output: one line per target × region.
+
+    Columns: target, region, deadline, status, latest (``value (year)``), P(meet), the 80%
+    interval at the deadline, the anchor category and the 晴雨表 pace level.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> card = pd.DataFrame({"target_id": ["w"], "region": ["r"], "deadline": [2022],
+    ...     "status": ["in progress"], "latest_value": [29.17], "latest_year": [2021],
+    ...     "probability": [0.7612], "lower80": [28.0], "upper80": [30.5],
+    ...     "category": ["on track"], "pace_level": [pd.NA]})
+    >>> row = scorecard_table(card).iloc[0]
+    >>> row["latest"], row["P(meet)"], row["80% interval"], row["pace"]
+    ('29.17 (2021)', '0.7612', '28 – 30.5', '')
+    """
+    import pandas as pd
+
+    def fmt(v: Any) -> str:
+        return "" if pd.isna(v) else f"{float(v):.4g}"
+
+    out = pd.DataFrame(
+        {
+            "target": scorecard["target_id"],
+            "region": scorecard.get("region"),
+            "deadline": scorecard["deadline"],
+            "status": scorecard.get("status"),
+            "latest": [
+                "" if pd.isna(v) else f"{fmt(v)} ({int(y)})"
+                for v, y in zip(scorecard["latest_value"], scorecard["latest_year"], strict=True)
+            ],
+            "P(meet)": [fmt(v) if pd.notna(v) else "" for v in scorecard["probability"]],
+            "80% interval": [
+                "" if pd.isna(lo) else f"{fmt(lo)} – {fmt(hi)}"
+                for lo, hi in zip(scorecard["lower80"], scorecard["upper80"], strict=True)
+            ],
+            "category": scorecard["category"],
+            "pace": ["" if pd.isna(v) else str(int(v)) for v in scorecard["pace_level"]],
+        }
+    )
+    if "backtest_mape" in scorecard.columns:
+        out["backtest MAPE / cov80"] = [
+            "" if pd.isna(m) else f"{100 * float(m):.1f}% / {fmt(c)}"
+            for m, c in zip(
+                scorecard["backtest_mape"], scorecard["backtest_coverage80"], strict=True
+            )
+        ]
+    if out["region"].nunique(dropna=False) <= 1:
+        out = out.drop(columns="region")
+    return out.reset_index(drop=True)

@@ -7,14 +7,21 @@ skip with a reason naming what is missing instead of passing silently.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import lxml.html
+import msoffcrypto
+import openpyxl
 import pandas as pd
 import pytest
+from openpyxl.utils import get_column_letter
+from python_calamine import CalamineWorkbook
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 FIXTURES_DIR = PROJECT_ROOT / "tests" / "data" / "fixtures"
@@ -174,3 +181,98 @@ def check_expected_cells(tidy: pd.DataFrame, cells: list[dict[str, Any]]) -> lis
 def check_cells() -> Callable[[pd.DataFrame, list[dict[str, Any]]], list[str]]:
     """``check_cells(tidy, expectations) -> list of mismatch messages`` (empty when all good)."""
     return check_expected_cells
+
+
+# --------------------------------------------------------------------------- independent cells
+# Non-empty source cells read without greenstats: python-calamine (or openpyxl, which shows
+# formulas) after msoffcrypto decryption, lxml.html with our own rowspan/colspan expansion,
+# the csv module.
+def a1(r: int, c: int) -> str:
+    return f"{get_column_letter(c + 1)}{r + 1}"
+
+
+def _decrypt_if_needed(data: bytes) -> bytes:
+    if data[:4] != b"\xd0\xcf\x11\xe0":
+        return data
+    office = msoffcrypto.OfficeFile(io.BytesIO(data))
+    if not office.is_encrypted():
+        return data
+    office.load_key(password="VelvetSweatshop")
+    out = io.BytesIO()
+    office.decrypt(out)
+    return out.getvalue()
+
+
+def _cells_calamine(data: bytes) -> dict[tuple[str, str], Any]:
+    wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    cells = {}
+    for name in wb.sheet_names:
+        grid = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        for r, row in enumerate(grid):
+            for c, v in enumerate(row):
+                if v is not None and v != "":
+                    cells[(name, a1(r, c))] = v
+    return cells
+
+
+def _cells_openpyxl(data: bytes) -> dict[tuple[str, str], Any]:
+    wb = openpyxl.load_workbook(io.BytesIO(data))  # formulas visible as "=..."
+    cells = {}
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is not None and cell.value != "":
+                    cells[(ws.title, cell.coordinate)] = cell.value
+    return cells
+
+
+def _cells_html(text: str) -> dict[tuple[str, str], Any]:
+    doc = lxml.html.fromstring(text)
+    cells = {}
+    for t, table in enumerate(doc.iter("table")):
+        taken: set[tuple[int, int]] = set()
+        for r, tr in enumerate(table.iter("tr")):
+            c = 0
+            for td in tr:
+                if td.tag not in ("td", "th"):
+                    continue
+                while (r, c) in taken:
+                    c += 1
+                rs, cs = int(td.get("rowspan", 1)), int(td.get("colspan", 1))
+                for dr in range(rs):
+                    for dc in range(cs):
+                        taken.add((r + dr, c + dc))
+                value = td.text_content()
+                if value != "":
+                    cells[(f"table{t}", a1(r, c))] = value
+                c += cs
+    return cells
+
+
+def _cells_csv(data: bytes) -> dict[tuple[str, str], Any]:
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t")
+    cells = {}
+    for r, row in enumerate(csv.reader(io.StringIO(text), dialect)):
+        for c, v in enumerate(row):
+            if v != "":
+                cells[("csv", a1(r, c))] = v
+    return cells
+
+
+def source_cells(path: Path, *, formulas: bool) -> dict[tuple[str, str], Any]:
+    """Non-empty cells of any container, keyed by (sheet, A1)."""
+    data = _decrypt_if_needed(path.read_bytes())
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if data[:4] == b"\xd0\xcf\x11\xe0":
+        return _cells_calamine(data)
+    if data[:2] == b"PK":
+        return _cells_openpyxl(data) if formulas else _cells_calamine(data)
+    if head.startswith(b"<"):
+        return _cells_html(data.decode("utf-8", errors="replace"))
+    return _cells_csv(data)

@@ -323,3 +323,23 @@ def test_packaged_thresholds_match_the_methods_note():
     assert (th.unsd_2022.on_track, th.unsd_2022.fair, th.unsd_2022.limited) == (0.95, 0.5, -0.1)
     assert (th.unsd_2023.met_or_almost, th.unsd_2023.acceleration_needed) == (0.95, 0.10)
     assert [b.min for b in th.wording] == [0.90, 0.66, 0.33, 0.10, 0.0]
+    assert th.eurostat.short_term_years == 5
+    assert (th.germany.window_years, th.germany.min_points) == (5, 4)
+
+
+def test_wording_needs_the_five_ipcc_bands():
+    doc = _doc()
+    doc["wording"] = doc["wording"][:4]
+    with pytest.raises(SpecError, match="wording"):
+        parse_thresholds(doc)
+
+
+def test_doctests_of_the_anchor_layer():
+    import doctest
+
+    import greenstats.anchors
+    import greenstats.specs.thresholds
+
+    for mod in (greenstats.anchors, greenstats.specs.thresholds):
+        result = doctest.testmod(mod, optionflags=doctest.NORMALIZE_WHITESPACE)
+        assert result.attempted > 0 and result.failed == 0, mod.__name__

@@ -1,4 +1,4 @@
-"""Tests of greenstats.assess: ex post, comparator semantics, fallbacks, the scorecard.
+"""Tests of greenstats.assessment (assess, assess_all): ex post, comparator semantics, fallbacks, the scorecard.
 
 Expected numbers are hand calculations (formulas written next to them) or the random walk
 with drift predictive written out independently from the progress-methods note.
@@ -13,11 +13,13 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from greenstats.assess import EXTRA_FIELDS, STATUSES, Assessment, assess, assess_all
+from greenstats.assessment import EXTRA_FIELDS, STATUSES, Assessment, assess, assess_all
 from greenstats.errors import SeriesError
 from greenstats.schema import ASSESSMENT_FIELDS
 
 AS_OF = 2023  # fixed "today" so that no test depends on the clock
+#: the plain random walk with drift of the progress-methods note (trends' tuned defaults off)
+PLAIN = {"damping": 1.0, "robust_drift": False, "drift_prior": 0.0}
 
 
 def target(**kw):
@@ -94,14 +96,23 @@ def test_as_of_reproduces_an_earlier_judgement():
 # anchors through assess: exact geometric series
 # --------------------------------------------------------------------------------------------
 def test_exact_geometric_series_rates_ratio_and_point_projection():
-    # 100 * 1.05^k, 2015..2022: CAGR_a = 5 %; target 160 in 2025 needs
-    # (160/100)^(1/10) - 1 = 4.8122 %/yr, so R = 0.05 / 0.048122 = 1.039 -> on track.
+    # 100 * 1.05^k, 2015..2022, target 160 in 2025 with a base year 2015: CAGR_a = 5 %;
+    # CAGR_r = (160/100)^(1/10) - 1 = 4.8122 %/yr, so R = 0.05 / 0.048122 = 1.039 -> on track.
     y = geometric(100.0, 0.05, 2015, 2022)
-    a = assess(y, target(comparator=">=", value=160.0), as_of=AS_OF, damping=1.0)
+    a = assess(
+        y, target(comparator=">=", value=160.0, base_year=2015), as_of=AS_OF, forecast_options=PLAIN
+    )
     assert a.observed_rate == pytest.approx(0.05, abs=1e-12)
     assert a.required_rate == pytest.approx(1.6**0.1 - 1, abs=1e-12)
     assert a.ratio == pytest.approx(0.05 / (1.6**0.1 - 1), abs=1e-9)
     assert a.category == "on track"
+    # without a base year the last five years are used: base 2017 (100 * 1.05^2 = 110.25),
+    # CAGR_a still 5 %, CAGR_r = (160 / 110.25)^(1/8) - 1 = 4.7654 %/yr, R = 1.0492
+    a = assess(y, target(comparator=">=", value=160.0), as_of=AS_OF, forecast_options=PLAIN)
+    assert a.anchors["base_year"] == 2017
+    assert a.observed_rate == pytest.approx(0.05, abs=1e-12)
+    assert a.required_rate == pytest.approx((160 / 110.25) ** (1 / 8) - 1, abs=1e-12)
+    assert a.ratio == pytest.approx(0.05 / ((160 / 110.25) ** (1 / 8) - 1), abs=1e-9)
     # needed from 2022: (160 / (100 * 1.05^7))^(1/3) - 1
     assert a.rate_needed == pytest.approx((160 / (100 * 1.05**7)) ** (1 / 3) - 1, abs=1e-12)
     # no noise: both models put all mass on 100 * 1.05^10 = 162.889
@@ -109,7 +120,7 @@ def test_exact_geometric_series_rates_ratio_and_point_projection():
     assert a.lower95 == pytest.approx(a.upper95, rel=1e-9)
     assert a.probability == pytest.approx(1.0)
     assert assess(
-        y, target(comparator=">=", value=165.0), as_of=AS_OF, damping=1.0
+        y, target(comparator=">=", value=165.0), as_of=AS_OF, forecast_options=PLAIN
     ).probability == (pytest.approx(0.0))
 
 
@@ -143,14 +154,14 @@ def test_comparator_probabilities_match_the_rw_formula(comparator, value, tol, e
         target(comparator=comparator, value=value, tolerance=tol),
         models=("rw_drift",),
         as_of=AS_OF,
-        damping=1.0,
+        forecast_options=PLAIN,
     )
     assert a.probability == pytest.approx(expected(NOISY), abs=1e-6)
     assert set(a.models) == {"rw_drift"}
 
 
 def test_headline_is_the_mean_of_the_two_models_and_median_between_them():
-    a = assess(NOISY, target(value=87.0), as_of=AS_OF, weights="equal", damping=1.0)
+    a = assess(NOISY, target(value=87.0), as_of=AS_OF, weights="equal", forecast_options=PLAIN)
     assert set(a.models) == {"rw_drift", "ols_trend"}
     assert a.probability == pytest.approx(np.mean(list(a.models.values())), abs=1e-12)
     assert a.lower95 < a.lower80 < a.projection < a.upper80 < a.upper95
@@ -163,7 +174,7 @@ def test_zero_growth_uses_the_base_year_value():
         target(comparator="zero_growth", value=None, base_year=2020, deadline=2025),
         models=("rw_drift",),
         as_of=2024,
-        damping=1.0,
+        forecast_options=PLAIN,
     )
     assert a.target_value == 49.5  # the 2020 value
     assert a.probability == pytest.approx(_rw_cdf(y, 2025, 49.5), abs=1e-6)
@@ -236,7 +247,8 @@ def test_provincial_without_override_needs_the_number():
     assert a.status == "needs the provincial target"
     assert a.probability is None and a.models == {}
     assert "provincial" in a.wording and "省级" in a.wording_zh
-    assert a.observed_rate == pytest.approx((91 / 100) ** (1 / 7) - 1)
+    # no base year: the last five years, 2017 (95.5) to 2022 (91)
+    assert a.observed_rate == pytest.approx((91 / 95.5) ** (1 / 5) - 1)
 
 
 def test_provincial_with_override_is_judged():
@@ -417,7 +429,7 @@ def test_bad_targets_raise(bad, match):
 
 
 def test_target_by_id(monkeypatch):
-    import greenstats.assess as mod
+    import greenstats.assessment as mod
 
     table = pd.DataFrame([target(target_id="water.total_use.2025", value=87.0)])
     monkeypatch.setattr(mod, "_default_targets", lambda: table)
@@ -552,3 +564,132 @@ def test_awkward_inputs_never_crash_or_leave_unexplained_nan(
     numbers = [a.observed_rate, a.projection, a.ratio]
     if any(isinstance(x, float) and math.isnan(x) for x in numbers):
         assert a.warnings or a.status in ("achieved", "not achieved", "needs the provincial target")
+
+
+# --------------------------------------------------------------------------------------------
+# options: sensitivity models, backtests, counts and 100 % shares
+# --------------------------------------------------------------------------------------------
+LONG = pd.Series(
+    [120.0, 118.0, 115.5, 116.0, 112.0, 110.5, 109.0, 106.0, 107.0, 103.5, 101.0],
+    index=range(2012, 2023),
+)
+
+
+def test_sensitivity_models_reported_but_not_in_the_headline():
+    plain = assess(LONG, target(value=98.0), as_of=AS_OF)
+    sens = assess(LONG, target(value=98.0), as_of=AS_OF, sensitivity=True)
+    assert sens.probability == pytest.approx(plain.probability)
+    assert {k for k in sens.models if k.startswith("sens:")} <= {
+        "sens:uc_llt",
+        "sens:arima110",
+        "sens:ets_damped",
+    }
+    assert any(k.startswith("sens:") for k in sens.models)
+
+
+def test_backtest_beside_the_assessment():
+    a = assess(LONG, target(value=98.0), as_of=AS_OF, backtest=True)
+    assert a.backtest is not None and "backtest" in a.summary()
+    panel = pd.DataFrame(
+        {"indicator": "x", "region": "A", "year": LONG.index, "value": LONG.to_numpy()}
+    )
+    sc = assess_all(panel, [target(value=98.0)], as_of=AS_OF, backtest=True)
+    row = sc.iloc[0]
+    # origins 2016..2021 (5+ training points) with horizons 1-3 inside the data:
+    # h=1: 6 origins, h=2: 5, h=3: 4 -> 15 headline forecasts
+    assert row["backtest_n"] == 15
+    assert 0 <= row["backtest_coverage80"] <= row["backtest_coverage95"] <= 1
+    assert row["backtest_mape"] > 0
+
+
+def test_share_target_of_exactly_100_percent():
+    # "every park retrofitted" (== 100 %): probability of landing within half a point of 100
+    y = pd.Series([80.0, 85.0, 88.0, 92.0, 94.0, 96.0], index=range(2017, 2023))
+    a = assess(y, target(comparator="==", value=100.0, unit="%"), as_of=AS_OF)
+    assert 0 <= a.probability <= 1 and a.upper95 <= 100
+    done = pd.concat([y, pd.Series([100.0], index=[2025])])
+    assert assess(done, target(comparator="==", value=100.0, unit="%")).achieved is True
+
+
+def test_about_target_overshoot_is_flagged():
+    # rising 10 -> 15.5 against "about 13 ± 1": the anchors see fast progress (R > 1), the
+    # probability of landing inside 12-14 is small, and a warning explains the difference.
+    y = pd.Series([10.0, 11.0, 12.2, 13.1, 14.3, 15.5], index=range(2017, 2023))
+    a = assess(y, target(comparator="~", value=13.0, tolerance=1.0), as_of=AS_OF)
+    assert a.ratio > 1
+    assert a.probability < 0.33
+    assert any("overshot" in w for w in a.warnings)
+
+
+def test_gs_assess_is_the_function_after_the_module_is_imported():
+    import greenstats as gs
+    import greenstats.assessment  # noqa: F401  the module is named apart from the function
+
+    assert callable(gs.assess) and gs.assess is assess
+    a = gs.assess(NOISY, target(value=87.0), as_of=AS_OF)
+    assert isinstance(a, Assessment) and a.probability is not None
+    assert gs.assess_all is assess_all
+
+
+# --------------------------------------------------------------------------------------------
+# real data: CEADs city CO2, 290 cities
+# --------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def ceads_panel(real_file) -> pd.DataFrame:
+    path = real_file("panels/ceads-city-co2-1997-2019.xlsx")
+    v = pd.read_excel(path, sheet_name="emission vector", engine="calamine")
+    return pd.DataFrame(
+        {"indicator": "co2", "region": v["city"], "year": v["year"], "value": v["emission"]}
+    )
+
+
+def test_ceads_zero_growth_ex_post_matches_the_sheet(ceads_panel):
+    # "no growth of CO2 in 2019 against 2015": achieved exactly where the sheet's 2019 value
+    # is not above its 2015 value (read straight from the workbook, not from greenstats).
+    t = target(
+        target_id="co2.zero",
+        indicator="co2",
+        comparator="zero_growth",
+        value=None,
+        base_year=2015,
+        deadline=2019,
+    )
+    sc = assess_all(ceads_panel, [t])
+    assert len(sc) == ceads_panel["region"].nunique() == 290
+    wide = ceads_panel.pivot(index="region", columns="year", values="value")
+    both = wide[[2015, 2019]].dropna()
+    expected = (both[2019] <= both[2015]).to_dict()
+    got = sc.set_index("region")
+    for city, ok in expected.items():
+        assert got.loc[city, "achieved"] == ok, city
+    others = got.drop(index=list(expected))
+    assert others["achieved"].isna().all()
+    assert set(others["status"]) <= set(STATUSES)
+    assert (others["warnings"].map(len) > 0).all()
+
+
+def test_ceads_ex_ante_cap_runs_on_every_city(ceads_panel):
+    # a cap 10 % below each city's 2016 level in 2019, judged as of 2016
+    wide = ceads_panel.pivot(index="region", columns="year", values="value")
+    caps = (0.9 * wide[2016]).dropna()
+    sc = assess_all(
+        ceads_panel[ceads_panel["region"].isin(caps.index[:60])],
+        [target(target_id="co2.cap", indicator="co2", value=float(caps.median()), deadline=2019)],
+        as_of=2016,
+    )
+    assert len(sc) == 60 and (sc["latest_year"] <= 2016).all()
+    assert set(sc["status"]) <= set(STATUSES) - {"not assessed"}
+    has_p = sc["probability"].notna()
+    assert sc.loc[has_p, "probability"].between(0, 1).all()
+    assert (sc.loc[~has_p, "warnings"].map(len) > 0).all()
+    assert (sc.loc[has_p, "lower80"] <= sc.loc[has_p, "upper80"]).all()
+
+
+def test_constant_series_at_the_target_is_met_inclusively():
+    """A series flat at the target value: P(Y >= v) and P(Y <= v) are 1 (both inclusive)."""
+    y = pd.Series([3.0] * 6, index=range(2016, 2022))
+    for comp in (">=", "<="):
+        a = assess(y, target(comparator=comp, value=3.0, unit="个"), as_of=AS_OF)
+        assert a.probability == pytest.approx(1.0), comp
+    a = assess(y, target(comparator=">=", value=4.0, unit="个"), as_of=AS_OF)
+    assert a.probability == pytest.approx(0.0)

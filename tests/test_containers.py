@@ -237,6 +237,18 @@ def test_xlsx_prefixed_namespace(tmp_path):
     assert s.formula_no_cache == frozenset({(2, 2)})
 
 
+def test_xlsx_cells_without_address_fall_back_to_openpyxl(tmp_path):
+    # the r attribute of <c> is optional in OOXML; then positions come from openpyxl
+    xml = (
+        f'<worksheet xmlns="{NS}"><sheetData><row r="2">'
+        "<c><v>3</v></c><c><f>A2*2</f></c><c><f>A2*3</f><v>9</v></c>"
+        "</row></sheetData></worksheet>"
+    )
+    s = open_workbook(_patched_xlsx(tmp_path, "no-r.xlsx", xml)).sheets[0]
+    assert s.cells[1] == [3.0, None, 9.0]
+    assert s.formula_no_cache == frozenset({(1, 1)})  # B2
+
+
 def test_chartsheet_and_pickle(tmp_path):
     import pickle
 
@@ -257,6 +269,26 @@ def test_chartsheet_and_pickle(tmp_path):
     assert book.sheet("Chart1").cells == []
     assert book.sheet("after").value(1, 1) == "x"
     assert pickle.loads(pickle.dumps(book)) == book  # crosses process boundaries (jobs=N)
+
+
+def test_formula_flags_on_the_right_sheet(tmp_path):
+    def fill(wb):
+        wb.active.title = "A"
+        wb.active["A1"] = 1
+        b = wb.create_sheet("B")
+        b["C3"] = "=1+1"  # no cached value
+        wb.create_sheet("C")["A1"] = 2
+
+    path = tmp_path / "three.xlsx"
+    path.write_bytes(_xlsx_bytes(fill))
+    every = open_workbook(path)
+    assert [s.formula_no_cache for s in every.sheets] == [
+        frozenset(),
+        frozenset({(2, 2)}),
+        frozenset(),
+    ]
+    assert open_workbook(path, sheet="B").sheets[0].formula_no_cache == frozenset({(2, 2)})
+    assert open_workbook(path, sheet="C").sheets[0].formula_no_cache == frozenset()
 
 
 def test_sheet_selection_and_missing_sheet(tmp_path):
@@ -384,6 +416,19 @@ def test_html_page_text_and_captions(tmp_path):
     ]
     assert wb.sheets[1].cells == [["1"]]  # the caption is not a row of the grid
     assert open_workbook(path, sheet="table1").sheets[0].caption == ("第二部分", "Part 2", "表 1")
+
+
+def test_nested_table_text_stays_in_its_own_sheet(tmp_path):
+    path = tmp_path / "nested.xls"
+    path.write_text(
+        "<table><tr><td>外框</td><td>before<table><tr><td>534</td><td>223</td></tr></table>"
+        "after</td></tr></table>",
+        encoding="utf-8",
+    )
+    wb = open_workbook(path)
+    assert wb.sheet_names == ("table0", "table1")
+    assert wb.sheets[0].cells == [["外框", "before\nafter"]]
+    assert wb.sheets[1].cells == [["534", "223"]]
 
 
 def test_real_html_page_title():

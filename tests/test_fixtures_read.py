@@ -7,7 +7,10 @@ from the data it renders, so every expected value here is independent of the rea
 from __future__ import annotations
 
 import functools
+import math
+import re
 import shutil
+import unicodedata
 import warnings
 from pathlib import Path
 
@@ -15,9 +18,15 @@ import pandas as pd
 import pytest
 
 try:
-    from conftest import FIXTURES_DIR, check_expected_cells, load_manifest, rows_at
+    from conftest import FIXTURES_DIR, check_expected_cells, load_manifest, rows_at, source_cells
 except ModuleNotFoundError:  # tests/ collected as a package
-    from tests.conftest import FIXTURES_DIR, check_expected_cells, load_manifest, rows_at
+    from tests.conftest import (
+        FIXTURES_DIR,
+        check_expected_cells,
+        load_manifest,
+        rows_at,
+        source_cells,
+    )
 
 import greenstats
 from greenstats.errors import GreenstatsError, LayoutError, ReadError
@@ -53,6 +62,36 @@ def test_every_issue_point_has_a_fixture():
     covered = {p for e in MANIFEST.values() for p in e["covers"]}
     # 12 (ledger) is checked on every fixture in test_ledger_invariant.py, 14 (recipes) by R2.
     assert set(range(1, 14)) - {12} <= covered
+
+
+def _raw_number(raw):
+    """R3's own reading of a fixture cell: a number, None for a marker/empty, or "formula"."""
+    if raw is None:
+        return None
+    if isinstance(raw, int | float):
+        return float(raw)
+    if raw.startswith("="):
+        return "formula"
+    text = re.sub("[\u2460-\u24ff]", "", raw)  # circled footnote numbers (NFKC makes ① a 1)
+    text = unicodedata.normalize("NFKC", text).replace("\u2212", "-").replace(",", "")
+    text = re.sub(r"\s", "", text)
+    m = re.match(r"^-?\d+(\.\d+)?", text)
+    return float(m.group(0)) if m else None
+
+
+@pytest.mark.parametrize("name", OK)
+def test_manifest_agrees_with_the_written_cells(name):
+    """Guard the generator: each expected value is what the file holds at that address."""
+    cells = source_cells(FIXTURES_DIR / name, formulas=True)
+    bad = []
+    for exp in MANIFEST[name]["cells"]:
+        got = _raw_number(cells.get((exp["sheet"], exp["cell"])))
+        if got == "formula":
+            continue
+        want = exp.get("value")
+        if (want is None) != (got is None) or (want is not None and not math.isclose(got, want)):
+            bad.append((exp["sheet"], exp["cell"], got, want))
+    assert not bad, bad
 
 
 @pytest.mark.parametrize("name", OK)
@@ -273,11 +312,57 @@ def test_html_table_title_from_the_page():
     assert tidy["table_title"].fillna("").str.contains("存贷款余额").all()
 
 
-def test_row_footnote_does_not_leak_to_other_rows():
-    name = "f15_region_in_title.xlsx"
+@pytest.mark.parametrize("name", ["f15_region_in_title.xlsx", "f18_column_footnote.xlsx"])
+def test_footnote_does_not_leak_to_other_rows_or_columns(name):
     spec = MANIFEST[name]["unmarked_note_free"]
     tidy = read(name)
     for cell in spec["cells"]:
         row = rows_at(tidy, spec["sheet"], cell)
         assert len(row) == 1
         assert spec["text"] not in str(row.iloc[0]["note"]), (cell, row.iloc[0]["note"])
+
+
+def test_unknown_sheet_is_an_error_naming_it():
+    with pytest.raises(GreenstatsError) as info:
+        greenstats.read_yearbook(FIXTURES_DIR / "f04_unit_column.xlsx", sheet="no such sheet")
+    assert "no such sheet" in str(info.value)
+
+
+def test_html_sheet_argument():
+    tidy = greenstats.read_yearbook(FIXTURES_DIR / "c3_html_table.xls", sheet="table1")
+    assert len(tidy) == MANIFEST["c3_html_table.xls"]["n_rows"]
+    assert set(tidy["source_sheet"]) == {"table1"}
+
+
+def test_read_yearbooks_shows_a_progress_bar(capsys):
+    paths = [FIXTURES_DIR / "f04_unit_column.xlsx", FIXTURES_DIR / "f08_stacked_tables.xlsx"]
+    greenstats.read_yearbooks(paths, progress=True)
+    err = capsys.readouterr().err
+    assert "2/2" in err, err
+
+
+def test_committed_fixtures_are_reproducible_from_the_script(tmp_path):
+    """The committed fixtures are exactly what tests/fixtures/make_fixtures.py writes."""
+    import importlib.util
+
+    script = FIXTURES_DIR.parents[1] / "fixtures" / "make_fixtures.py"
+    spec = importlib.util.spec_from_file_location("_make_fixtures", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.OUT = tmp_path
+    module.main()
+    made = sorted(p.name for p in tmp_path.iterdir())
+    committed = sorted(p.name for p in FIXTURES_DIR.iterdir() if p.is_file())
+    assert made == committed
+    changed = [n for n in made if (tmp_path / n).read_bytes() != (FIXTURES_DIR / n).read_bytes()]
+    assert not changed, f"re-run `python tests/fixtures/make_fixtures.py`: {changed}"
+
+
+@pytest.mark.parametrize("name", FAILING)
+def test_error_fixtures_raise_the_declared_error_naming_the_file(name):
+    import greenstats.errors as errors
+
+    with pytest.raises(getattr(errors, MANIFEST[name]["expect"])) as info:
+        greenstats.read_yearbook(FIXTURES_DIR / name)
+    assert name in str(info.value)
+    assert info.value.fix, "the message must say how to fix it"

@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from greenstats.errors import LayoutError
 from greenstats.io.containers import Sheet
@@ -330,3 +332,83 @@ def test_sheet_without_numbers_has_no_rows_and_explains_every_cell():
     assert [(e.role, e.reason) for e in res.ledger] == [
         ("ignored", "sheet holds no table with numbers")
     ]
+
+
+_VALUES = st.one_of(
+    st.none(),
+    st.integers(-5, 2030),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "地区",
+            "2020年",
+            "…",
+            "-",
+            "注：x",
+            "续表",
+            "9-5  表",
+            "单位：万人",
+            "  连云港市",
+        ]
+        + ["#其中", "(万吨)", "Item", "\xa0", "1,234.5", "27.5①", "年份", "比上年增长(%)", "a_b"]
+    ),
+    st.text(max_size=4),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    st.lists(st.lists(_VALUES, max_size=6), max_size=8),
+    st.lists(st.tuples(*[st.integers(0, 7)] * 2, *[st.integers(0, 2)] * 2), max_size=3),
+)
+def test_any_grid_reads_or_raises_a_layout_error_and_the_ledger_is_complete(grid, spans):
+    merged = tuple((r, c, r + dr, c + dc) for r, c, dr, dc in spans)
+    try:
+        res = parse(grid, merged=merged)
+    except LayoutError as exc:  # never KeyError/IndexError; always where and how to fix
+        assert exc.sheet == "S" and exc.fix
+        assert "could not be understood" not in str(exc), str(exc)
+        return
+    non_empty = {
+        (r, c) for r, row in enumerate(grid) for c, v in enumerate(row) if v is not None and v != ""
+    }
+    assert {(e.row, e.col) for e in res.ledger} == non_empty
+    assert all(e.reason for e in res.ledger if e.role == "ignored")
+    assert len({r["source_cell"] for r in res.rows}) == len(res.rows)
+
+
+def test_regions_across_columns_with_indicator_rows():
+    res = parse(
+        [
+            ["2023年各县区主要指标"],
+            ["指  标", "全  市", "海州区", "连云区"],
+            ["地区生产总值(亿元)", 4363.6, 781.2, 512.0],
+            ["其中：工业增加值(亿元)", 1500.2, 220.5, 180.1],
+        ]
+    )
+    cells = by_cell(res)
+    assert [cells[a]["region"] for a in ("B3", "C3", "D3")] == ["全市", "海州区", "连云区"]
+    c4 = cells["C4"]
+    assert (c4["indicator"], c4["unit"], c4["year"], c4["value"]) == (
+        "工业增加值",
+        "亿元",
+        2023,
+        220.5,
+    )
+    assert c4["parent"] == "地区生产总值" and c4["breakdown"] is None
+
+
+def test_recipe_orientation_decides_where_years_are():
+    # column headers "2021" that are product codes, not years
+    grid = [["地区", "2021", "2022"], ["海州区", 5.0, 7.0]]
+    auto = by_cell(parse(grid))
+    assert auto["B2"]["year"] == 2021  # detection reads them as years
+    codes = by_cell(parse(grid, recipe=load_recipe({"orientation": "no_years", "year": 2020})))
+    assert codes["B2"]["year"] == 2020 and codes["B2"]["indicator"] == "2021"
+    down = parse(
+        [["甲", "产量"], ["2021年", 5.0]],
+        recipe=load_recipe({"stub_cols": 1, "orientation": "years_down"}),
+    )
+    assert by_cell(down)["B2"]["year"] == 2021

@@ -9,121 +9,35 @@ year used as a header, or ignored with a reason; and tidy rows and ledger agree.
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import re
 from pathlib import Path
 from typing import Any
 
-import lxml.html
-import msoffcrypto
-import openpyxl
 import pandas as pd
 import pytest
 
 try:
-    from conftest import FIXTURES_DIR, REAL_DATA_DIR, load_manifest, real_files_present
+    from conftest import (
+        FIXTURES_DIR,
+        REAL_DATA_DIR,
+        load_manifest,
+        real_files_present,
+        source_cells,
+    )
 except ModuleNotFoundError:  # tests/ collected as a package
-    from tests.conftest import FIXTURES_DIR, REAL_DATA_DIR, load_manifest, real_files_present
-from openpyxl.utils import get_column_letter
-from python_calamine import CalamineWorkbook
+    from tests.conftest import (
+        FIXTURES_DIR,
+        REAL_DATA_DIR,
+        load_manifest,
+        real_files_present,
+        source_cells,
+    )
 
 import greenstats
 from greenstats.schema import LEDGER_ROLES
 
 NUMBER_TEXT = re.compile(r"^\s*[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?\s*$")
-
-
-def a1(r: int, c: int) -> str:
-    return f"{get_column_letter(c + 1)}{r + 1}"
-
-
-def _decrypt_if_needed(data: bytes) -> bytes:
-    if data[:4] != b"\xd0\xcf\x11\xe0":
-        return data
-    office = msoffcrypto.OfficeFile(io.BytesIO(data))
-    if not office.is_encrypted():
-        return data
-    office.load_key(password="VelvetSweatshop")
-    out = io.BytesIO()
-    office.decrypt(out)
-    return out.getvalue()
-
-
-def _cells_calamine(data: bytes) -> dict[tuple[str, str], Any]:
-    wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    cells = {}
-    for name in wb.sheet_names:
-        grid = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        for r, row in enumerate(grid):
-            for c, v in enumerate(row):
-                if v is not None and v != "":
-                    cells[(name, a1(r, c))] = v
-    return cells
-
-
-def _cells_openpyxl(data: bytes) -> dict[tuple[str, str], Any]:
-    wb = openpyxl.load_workbook(io.BytesIO(data))  # formulas visible as "=..."
-    cells = {}
-    for ws in wb.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.value is not None and cell.value != "":
-                    cells[(ws.title, cell.coordinate)] = cell.value
-    return cells
-
-
-def _cells_html(text: str) -> dict[tuple[str, str], Any]:
-    doc = lxml.html.fromstring(text)
-    cells = {}
-    for t, table in enumerate(doc.iter("table")):
-        taken: set[tuple[int, int]] = set()
-        for r, tr in enumerate(table.iter("tr")):
-            c = 0
-            for td in tr:
-                if td.tag not in ("td", "th"):
-                    continue
-                while (r, c) in taken:
-                    c += 1
-                rs, cs = int(td.get("rowspan", 1)), int(td.get("colspan", 1))
-                for dr in range(rs):
-                    for dc in range(cs):
-                        taken.add((r + dr, c + dc))
-                value = td.text_content()
-                if value != "":
-                    cells[(f"table{t}", a1(r, c))] = value
-                c += cs
-    return cells
-
-
-def _cells_csv(data: bytes) -> dict[tuple[str, str], Any]:
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t")
-    cells = {}
-    for r, row in enumerate(csv.reader(io.StringIO(text), dialect)):
-        for c, v in enumerate(row):
-            if v != "":
-                cells[("csv", a1(r, c))] = v
-    return cells
-
-
-def source_cells(path: Path, *, formulas: bool) -> dict[tuple[str, str], Any]:
-    """Non-empty cells of any container, keyed by (sheet, A1)."""
-    data = _decrypt_if_needed(path.read_bytes())
-    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if data[:4] == b"\xd0\xcf\x11\xe0":
-        return _cells_calamine(data)
-    if data[:2] == b"PK":
-        return _cells_openpyxl(data) if formulas else _cells_calamine(data)
-    if head.startswith(b"<"):
-        return _cells_html(data.decode("utf-8", errors="replace"))
-    return _cells_csv(data)
 
 
 def is_number(v: Any) -> bool:

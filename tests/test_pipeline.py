@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -81,7 +82,9 @@ def test_reports_html_say_simulated(job):
         html = (base / "reports" / f"{name}.html").read_text(encoding="utf-8")
         assert "SIMULATED DATA" in html
         assert "Traceback" not in html
-        assert "cdn.jsdelivr" not in html and "cdnjs" not in html
+        # offline readers: no script or stylesheet is fetched from the network on load
+        assert not re.search(r"<script[^>]+src=[\"']https?://", html)
+        assert not re.search(r"<link[^>]+href=[\"']https?://", html)
         nb = json.loads((base / "reports" / f"{name}.ipynb").read_text(encoding="utf-8"))
         assert nb["metadata"]["papermill"]["exception"] in (None, False)
 

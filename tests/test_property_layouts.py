@@ -1,16 +1,18 @@
 """Property test: random tidy data rendered in random yearbook layouts reads back unchanged.
 
-Hypothesis draws a small tidy table (indicators with units, regions, years, values and a few
-markers) and a layout (years across or down, header depth 1-3 with merges, unit in the header
-or on a unit line, optional title, notes, page-break repeat, leading empty rows/columns, year
-cells as numbers, floats or ``2020年`` text, ascending or descending). The test writes it with
-openpyxl and checks that ``read_yearbook`` returns every (indicator, region, year) once, with
-the same value or marker status, the unit, and the A1 address the renderer used.
+Hypothesis draws a small tidy table (indicators with units, regions, years, values, a few
+markers) and a layout: years across or down; header depth 1-3 with merges; the unit in the
+header or on a unit line; optional title, notes, a page-break repeat (续表) or a second page
+tiled to the right with a vertical offset; a footnote marker ① on one value with its note;
+leading empty rows/columns; year cells as numbers, floats, ``2020年``, ``2020 年`` or ``2020年末``, ascending
+or descending; bilingual indicator headers (``中文(单位)\r\nEnglish``); region labels indented
+with ASCII, U+3000 or U+00A0 spaces. Header depth 3 adds a row with the unit (or, with a unit
+line, the English name). Layouts with header depth 1 carry one region only, passed as
+``region=`` (the table has no region dimension then, as in NBS exports).
 
-Indicator header cells may be bilingual (``中文(单位)\r\nEnglish``) and region stub labels
-indented with ASCII, U+3000 or U+00A0 spaces. Header depth 3 adds a row with the unit (or, when a unit line is printed, the English name).
-Layouts with header depth 1 carry one region only, passed as ``region=`` (the table itself
-has no region dimension then, as in NBS exports).
+The test writes the sheet with openpyxl and checks that ``read_yearbook`` returns every
+(indicator, region, year) once, with the same value or marker status, the unit, the A1 address
+the renderer used, the table number, the notes and the footnote bound to its cell only.
 """
 
 from __future__ import annotations
@@ -83,13 +85,15 @@ class Case:
     unit_line: bool
     title: bool
     notes: bool
-    repeat: bool
+    paging: str  # "single", "repeat" (续表 below) or "tile" (second page to the right)
     lead_rows: int
     lead_cols: int
     year_style: str
     text_numbers: bool
     bilingual: bool = False
     indent: str = ""
+    tile_offset: int = 0
+    footnote: tuple[str, str, int] | None = None  # the key whose value carries "①"
     expected: dict[tuple[str, str, int], tuple[float | None, str, str, str]] = field(
         default_factory=dict
     )  # key -> (value, status, unit, A1)
@@ -133,6 +137,8 @@ def cases(draw) -> Case:
     repeat_ok = (
         len(regions) if depth > 1 and across else len(indicators) if across else len(years)
     ) >= 2
+    numeric = [k for k in keys if not isinstance(cells[k], str)]
+    footnote = draw(st.sampled_from(numeric)) if numeric and draw(st.booleans()) else None
     return Case(
         indicators=indicators,
         regions=regions,
@@ -143,18 +149,21 @@ def cases(draw) -> Case:
         unit_line=unit_line,
         title=draw(st.booleans()),
         notes=draw(st.booleans()),
-        repeat=repeat_ok and draw(st.booleans()),
+        paging=draw(st.sampled_from(["single", "repeat", "tile"])) if repeat_ok else "single",
         lead_rows=draw(st.integers(0, 3)),
         lead_cols=draw(st.integers(0, 2)),
-        year_style=draw(st.sampled_from(["int", "float", "text", "spaced"])),
+        year_style=draw(st.sampled_from(["int", "float", "text", "spaced", "end"])),
         text_numbers=text_numbers,
         bilingual=draw(st.booleans()),
         indent=draw(st.sampled_from(["", "  ", "\u3000\u3000", "\xa0\xa0"])),
+        tile_offset=draw(st.integers(0, 2)),
+        footnote=footnote,
     )
 
 
 def _year_cell(case: Case, y: int):
-    return {"int": y, "float": float(y), "text": f"{y}年", "spaced": f"{y} 年"}[case.year_style]
+    styles = {"int": y, "float": float(y), "text": f"{y}年", "spaced": f"{y} 年", "end": f"{y}年末"}
+    return styles[case.year_style]
 
 
 def render(case: Case, path: Path) -> None:
@@ -162,10 +171,15 @@ def render(case: Case, path: Path) -> None:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "表"
-    r0, c0 = 1 + case.lead_rows, 1 + case.lead_cols
+    draw_table(ws, case, 1 + case.lead_rows, 1 + case.lead_cols, "3-7")
+    wb.save(path)
+
+
+def draw_table(ws, case: Case, r0: int, c0: int, tid: str) -> tuple[int, int]:
+    """Draw ``case`` with its top-left corner at (r0, c0); return (next free row, last column)."""
     r = r0
     if case.title:
-        ws.cell(r, c0, "3-7  测试统计表")
+        ws.cell(r, c0, f"{tid}  测试统计表")
         r += 1
     if case.unit_line:
         ws.cell(r, c0, f"单位：{case.indicators[0][1]}")
@@ -198,14 +212,14 @@ def render(case: Case, path: Path) -> None:
             stub_label = "年份"
     units = dict(case.indicators)
 
-    def write_header(top: int) -> int:
-        ws.cell(top, c0, stub_label)
+    def write_header(top: int, left: int) -> int:
+        ws.cell(top, left, stub_label)
         if case.depth > 1:
             ws.merge_cells(
-                start_row=top, start_column=c0, end_row=top + case.depth - 1, end_column=c0
+                start_row=top, start_column=left, end_row=top + case.depth - 1, end_column=left
             )
         for j, key in enumerate(col_keys):
-            col = c0 + 1 + j
+            col = left + 1 + j
             if case.depth == 1:
                 if case.across:
                     ws.cell(top, col, _year_cell(case, key))
@@ -215,8 +229,7 @@ def render(case: Case, path: Path) -> None:
             else:
                 ind, inner = key
                 width = len(case.years) if case.across else len(case.regions)
-                first = j % width == 0
-                if first:
+                if j % width == 0:
                     name = ind if (case.depth == 3 or case.unit_line) else label(ind, units[ind])
                     ws.cell(top, col, head(name, ind))
                     if width > 1:
@@ -236,41 +249,64 @@ def render(case: Case, path: Path) -> None:
                 ws.cell(top + case.depth - 1, col, inner_cell)
         return top + case.depth
 
-    r = write_header(r)
-    split = len(row_keys) // 2 if case.repeat else None
-    for i, rk in enumerate(row_keys):
-        if split is not None and i == split:
-            ws.cell(r, c0, "3-7  续表" if case.title else "续表")
-            r = write_header(r + 1)
-        if case.across and case.depth == 1:
-            ws.cell(r, c0, label(rk[0], units[rk[0]]))
-        elif isinstance(rk, int):
-            ws.cell(r, c0, _year_cell(case, rk))
-        else:
-            ws.cell(r, c0, case.indent + rk)
-        for j, ck in enumerate(col_keys):
+    def write_rows(top: int, left: int, keys: list) -> int:
+        r = top
+        for rk in keys:
             if case.across and case.depth == 1:
-                key = (rk[0], rk[1], ck)
-            elif case.across:
-                key = (ck[0], rk, ck[1])
-            elif case.depth == 1:
-                key = (ck[0], ck[1], rk)
+                ws.cell(r, left, label(rk[0], units[rk[0]]))
+            elif isinstance(rk, int):
+                ws.cell(r, left, _year_cell(case, rk))
             else:
-                key = (ck[0], ck[1], rk)
-            raw = case.cells[key]
-            col = c0 + 1 + j
-            addr = f"{get_column_letter(col)}{r}"
-            if isinstance(raw, str):  # a marker
-                ws.cell(r, col, raw)
-                case.expected[key] = (None, MARKERS[raw], units[key[0]], addr)
-            else:
-                ws.cell(r, col, f"{raw:,.2f}" if case.text_numbers else raw)
-                case.expected[key] = (raw, "A", units[key[0]], addr)
-        r += 1
+                ws.cell(r, left, case.indent + rk)
+            for j, ck in enumerate(col_keys):
+                if case.across and case.depth == 1:
+                    key = (rk[0], rk[1], ck)
+                elif case.across:
+                    key = (ck[0], rk, ck[1])
+                else:
+                    key = (ck[0], ck[1], rk)
+                raw = case.cells[key]
+                col = left + 1 + j
+                addr = f"{get_column_letter(col)}{r}"
+                if isinstance(raw, str):  # a marker
+                    ws.cell(r, col, raw)
+                    case.expected[key] = (None, MARKERS[raw], units[key[0]], addr)
+                else:
+                    text = f"{raw:,.2f}" if case.text_numbers else raw
+                    if key == case.footnote:
+                        text = f"{raw:.2f}①"
+                    ws.cell(r, col, text)
+                    case.expected[key] = (raw, "A", units[key[0]], addr)
+            r += 1
+        return r
+
+    continued = f"{tid}  续表" if case.title else "续表"
+    last_col = c0 + len(col_keys)
+    if case.paging == "single":
+        r = write_rows(write_header(r, c0), c0, row_keys)
+    else:
+        half = len(row_keys) // 2
+        first, second = row_keys[:half], row_keys[half:]
+        end_left = write_rows(write_header(r, c0), c0, first)
+        if case.paging == "repeat":
+            ws.cell(end_left, c0, continued)
+            r = write_rows(write_header(end_left + 1, c0), c0, second)
+        else:  # tile: the second page to the right, tile_offset rows lower, one empty column
+            left2 = c0 + len(col_keys) + 2
+            top2 = r + case.tile_offset
+            if case.tile_offset:
+                ws.cell(top2 - 1, left2, continued)
+            end_right = write_rows(write_header(top2, left2), left2, second)
+            r = max(end_left, end_right)
+            last_col = left2 + len(col_keys)
     if case.notes:
         ws.cell(r, c0, "注：本表数据为测试数据。")
         ws.cell(r + 1, c0, "资料来源：连云港市统计局")
-    wb.save(path)
+        r += 2
+    if case.footnote:
+        ws.cell(r, c0, "注：①为快报数。")
+        r += 1
+    return r, last_col
 
 
 @settings(
@@ -309,6 +345,9 @@ def test_random_layouts_read_back_unchanged(case: Case):
             assert row.table_id == "3-7", (key, row.table_id)
         if case.notes:
             assert "连云港市统计局" in str(row.note), (key, row.note)
+        if case.footnote:
+            marked = "快报数" in str(row.note)
+            assert marked == (key == case.footnote), (key, case.footnote, row.note)
         if case.bilingual and not (case.across and case.depth == 1):
             assert ENGLISH[key[0]] in str(row.indicator_en), (key, row.indicator_en)
 
@@ -393,3 +432,54 @@ def test_random_grids_never_crash_and_ledger_is_complete(grid, merges):
         cells = list(ledger["source_cell"])
         assert len(cells) == len(set(cells)), "a cell twice in the ledger"
         assert set(cells) == written, (sorted(written - set(cells)), sorted(set(cells) - written))
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    cases().filter(lambda c: c.depth > 1),
+    cases().filter(lambda c: c.depth > 1),
+    st.sampled_from(["stacked", "side"]),
+    st.integers(1, 2),
+    st.integers(0, 2),
+)
+def test_two_tables_in_one_sheet(first: Case, second: Case, arrangement, gap, offset):
+    """Two numbered tables stacked or side by side in one sheet keep apart, each with its own
+    table_id, values and addresses (issue point 10)."""
+    first.title = second.title = True
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "表"
+    r0, c0 = 1 + first.lead_rows, 1 + first.lead_cols
+    end_row, last_col = draw_table(ws, first, r0, c0, "3-7")
+    if arrangement == "stacked":
+        draw_table(ws, second, end_row + gap, c0, "3-8")
+    else:
+        draw_table(ws, second, r0 + offset, last_col + 1 + gap, "3-8")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "two.xlsx"
+        wb.save(path)
+        tidy = greenstats.read_yearbook(path)
+    expected = {("3-7", *k): v for k, v in first.expected.items()}
+    expected |= {("3-8", *k): v for k, v in second.expected.items()}
+    assert len(tidy) == len(expected), tidy[
+        ["table_id", "indicator", "region", "year", "source_cell"]
+    ]
+    for row in tidy.itertuples(index=False):
+        key = (
+            row.table_id,
+            row.indicator,
+            row.region,
+            None if pd.isna(row.year) else int(row.year),
+        )
+        assert key in expected, f"unexpected {key} at {row.source_cell}"
+        value, status, unit, addr = expected[key]
+        assert row.source_cell == addr, (key, row.source_cell, addr)
+        assert row.status == status, (key, row.status, status)
+        if value is not None:
+            assert math.isclose(row.value, value, rel_tol=1e-12), (key, row.value, value)
+            assert row.unit == unit, (key, row.unit, unit)

@@ -144,6 +144,7 @@ HAND_READ: dict[str, list[dict]] = {
             region="连云港市",
             labels=["年末户籍人口", "全市"],
             unit="万人",
+            unit_mult=4,
             status="A",
             table_id="2-1",
         ),
@@ -233,6 +234,7 @@ HAND_READ: dict[str, list[dict]] = {
             region="连云港市",
             labels=["存款", "全市"],
             unit="万元",
+            unit_mult=4,
             table_title_contains="存贷款余额",
         ),
         c("table1", "D40", value=9240273, region="连云港市", labels=["储蓄", "全市"], unit="万元"),
@@ -261,7 +263,15 @@ HAND_READ: dict[str, list[dict]] = {
             labels=["可供本地区消费的能源量", "电热当量"],
             unit="万吨标准煤",
         ),
-        c("Sheet1", "C11", value=261110.94144872605, year=2007, unit="万吨标准煤", table_id="4-1"),
+        c(
+            "Sheet1",
+            "C11",
+            value=261110.94144872605,
+            year=2007,
+            unit="万吨标准煤",
+            table_id="4-1",
+            indicator_en_contains="Total Primary Energy Supply",  # paired English stub column B
+        ),
         c(
             "Sheet1",
             "Y11",
@@ -300,8 +310,9 @@ HAND_READ: dict[str, list[dict]] = {
             year=2007,
             labels=["一次能源生产量", "电力"],
             unit="亿千瓦小时",
+            unit_mult=8,
         ),
-        c("Sheet1", "H28", value=268.02216, year=2007, indicator="焦炭再投入量(-)"),
+        c("Sheet1", "H28", value=268.02216, year=2007, labels=["焦炭再投入量"]),
     ],
     NBS_NATIONAL: [
         c("年度数据", "T10", value=197083, year=2003, indicator="能源消费总量", unit="万吨标准煤"),
@@ -317,6 +328,7 @@ HAND_READ: dict[str, list[dict]] = {
             region="广州",
             indicator="国内生产总值",
             unit="亿元",
+            unit_mult=8,
         ),
         c(
             "主要城市年度数据",
@@ -346,6 +358,7 @@ HAND_READ: dict[str, list[dict]] = {
             region="深圳",
             indicator="国内生产总值",
             unit="亿元",
+            unit_mult=8,
         ),
     ],
     # openpyxl: emission matrix row 161 "江苏连云港", F=2000 ... Y=2019; vector rows 1095-1135
@@ -455,3 +468,11 @@ def test_ceads_lone_1995_value_is_kept():
     assert math.isclose(row.iloc[0]["value"], 7.237990922381897)
     assert int(row.iloc[0]["year"]) == 1995
     assert "贵阳" in str(row.iloc[0]["region"])
+
+
+def test_read_yearbooks_over_all_real_files_with_processes(real_data):
+    paths = [real_data / rel for rel in real_files_present() if (real_data / rel).is_file()]
+    tidy = greenstats.read_yearbooks(paths, jobs=2, progress=False)
+    assert tidy.attrs["errors"].empty, tidy.attrs["errors"]
+    assert len(tidy) == sum(len(_read(p.relative_to(real_data).as_posix())) for p in paths)
+    assert set(tidy["source_file"]) == {p.name for p in paths}

@@ -26,7 +26,7 @@ from greenstats.trends import (
 )
 
 YEARS = list(range(2013, 2023))
-PLAIN = {"damping": 1.0}  # the undamped formulas of the note
+PLAIN = {"damping": 1.0, "robust_drift": False}  # the undamped mean-drift formulas of the note
 # a noisy positive level series (hand-made numbers)
 LEVEL = pd.Series(
     [100.0, 96.0, 99.5, 93.0, 90.2, 91.0, 86.4, 84.0, 85.1, 80.3], index=YEARS, name="energy"
@@ -109,7 +109,7 @@ def test_rw_probability_against_simulated_predictive(damping):
     # damped drift: step k carries damping**k of the drift, steps' noise is undamped
     reach = sum(damping**k for k in (1, 2, 3))
     zT = z[-1] + reach * drift + np.sqrt(3 * sigma2) * rng.standard_normal(N)
-    fc = forecast(LEVEL, 2025, models=("rw_drift",), damping=damping)
+    fc = forecast(LEVEL, 2025, models=("rw_drift",), damping=damping, robust_drift=False)
     for y_star in (70.0, 74.0, 76.0, 80.0):
         p_sim = float(np.mean(np.exp(zT) <= y_star))
         assert fc.cdf(y_star) == pytest.approx(p_sim, abs=0.02)
@@ -206,7 +206,7 @@ def test_damped_trends_match_hand_formula():
     z = np.log(LEVEL.to_numpy())
     dz = np.diff(z)
     n = len(z)
-    fc = forecast(LEVEL, 2025, damping=0.8)
+    fc = forecast(LEVEL, 2025, damping=0.8, robust_drift=False)
     rw = fc.models["rw_drift"]
     assert rw.loc == pytest.approx(z[-1] + reach * dz.mean())
     assert rw.scale == pytest.approx(math.sqrt(dz.var(ddof=1) * (3 + reach**2 / (n - 1))))
@@ -358,9 +358,15 @@ def test_prob_increasing_one_year_matches_t_formula(damping):
     # one step: z_{t+1} - z_t ~ t_{n-2}(phi d, s^2 (1 + phi^2/(n-1)))
     scale = s * math.sqrt(1 + damping**2 / (n - 1))
     expected = 1 - stats.t.cdf(-damping * d / scale, n - 2)
-    assert prob_increasing(y, 2023, damping=damping) == pytest.approx(expected, abs=0.01)
+    mean = {"damping": damping, "robust_drift": False}
+    assert prob_increasing(y, 2023, **mean) == pytest.approx(expected, abs=0.01)
     # more years to go can only lower the probability
-    assert prob_increasing(y, 2025, damping=damping) < prob_increasing(y, 2023, damping=damping)
+    assert prob_increasing(y, 2025, **mean) < prob_increasing(y, 2023, **mean)
+    # default median drift: d = median(dz), Var(d) = (pi/2) s^2/(n-1)
+    d_med = float(np.median(dz))
+    scale = s * math.sqrt(1 + damping**2 * (math.pi / 2) / (n - 1))
+    expected = 1 - stats.t.cdf(-damping * d_med / scale, n - 2)
+    assert prob_increasing(y, 2023, damping=damping) == pytest.approx(expected, abs=0.01)
 
 
 def test_prob_increasing_without_remaining_years_is_an_error():
@@ -438,3 +444,85 @@ def test_break_year_as_latest_point_starts_rw_from_previous_year():
     # origin 2021, four steps to 2025
     assert fc.models["rw_drift"].loc == pytest.approx(z[-1] + 4 * d)
     assert any("latest year 2022 is a break year" in w for w in fc.warnings)
+
+
+# ------------------------------------------------------------------------------------------
+# drift estimators and options of rw_drift (helper T1b), rw_level, inflate
+# ------------------------------------------------------------------------------------------
+REACH3 = 0.8 + 0.8**2 + 0.8**3  # damping 0.8, 3 years ahead
+
+
+def test_default_median_drift_matches_hand_formula():
+    z = np.log(LEVEL.to_numpy())
+    dz = np.diff(z)
+    n = len(z)
+    d, s2 = float(np.median(dz)), dz.var(ddof=1)
+    span = (n - 1) * 2 / math.pi  # the median's efficiency 2/pi under normality
+    m = forecast(LEVEL, 2025).models["rw_drift"]
+    assert m.loc == pytest.approx(z[-1] + REACH3 * d)
+    assert m.scale == pytest.approx(math.sqrt(s2 * (3 + REACH3**2 / span)))
+    assert m.df == n - 2
+
+
+def test_median_and_mean_drift_differ_as_documented():
+    y = LEVEL.copy()
+    y[2016] = 60.0  # a one-year slump and recovery: two extreme differences
+    med = forecast(y, 2025, damping=1.0).models["rw_drift"].loc
+    mean = forecast(y, 2025, **PLAIN).models["rw_drift"].loc
+    z = np.log(y.to_numpy())
+    assert med == pytest.approx(z[-1] + 3 * float(np.median(np.diff(z))))
+    # the mean drift is (z_last - z_first)/9 whatever happens in between; the median is not
+    assert mean == pytest.approx(z[-1] + 3 * (z[-1] - z[0]) / 9)
+
+
+def test_zero_drift_prior_is_the_conjugate_normal_posterior():
+    # prior drift ~ N(0, sigma2/k): posterior mean d*span/(span+k), variance sigma2/(span+k)
+    z = np.log(LEVEL.to_numpy())
+    dz = np.diff(z)
+    span, k, h = len(dz), 4.0, 3
+    d, s2 = dz.mean(), dz.var(ddof=1)
+    m = forecast(LEVEL, 2025, drift_prior=k, **PLAIN).models["rw_drift"]
+    assert m.loc == pytest.approx(z[-1] + h * d * span / (span + k))
+    assert m.scale == pytest.approx(math.sqrt(s2 * (h + h * h / (span + k))))
+    with pytest.raises(SeriesError, match="drift_prior"):
+        forecast(LEVEL, 2025, drift_prior=-1)
+
+
+def test_recency_weighted_drift_matches_weighted_mean():
+    z = np.log(LEVEL.to_numpy())
+    dz = np.diff(z)
+    w = 0.5 ** (np.arange(len(dz))[::-1] / 2.0)  # half-life 2 years, latest weight 1
+    d = np.sum(w * dz) / np.sum(w)
+    span = np.sum(w) ** 2 / np.sum(w * w)  # Var(d) = sigma2 * sum(w^2)/sum(w)^2
+    m = forecast(LEVEL, 2025, drift_halflife=2.0, **PLAIN).models["rw_drift"]
+    assert m.loc == pytest.approx(z[-1] + 3 * d)
+    assert m.scale == pytest.approx(math.sqrt(dz.var(ddof=1) * (3 + 9 / span)))
+    with pytest.raises(SeriesError, match="drift_halflife"):
+        forecast(LEVEL, 2025, drift_halflife=0)
+
+
+def test_rw_level_component_and_three_model_mixture():
+    z = np.log(LEVEL.to_numpy())
+    dz = np.diff(z)
+    s0 = float(np.mean(dz**2))  # variance about zero drift, m degrees of freedom
+    w = {"rw_drift": 0.5, "ols_trend": 0.25, "rw_level": 0.25}
+    fc = forecast(LEVEL, 2025, models=("rw_drift", "ols_trend", "rw_level"), weights=w)
+    lv = fc.models["rw_level"]
+    assert lv.loc == pytest.approx(z[-1])
+    assert lv.scale == pytest.approx(math.sqrt(3 * s0))
+    assert lv.df == len(dz)
+    y_star = 78.0
+    expected_lv = stats.t.cdf((math.log(y_star) - z[-1]) / math.sqrt(3 * s0), len(dz))
+    assert lv.cdf(y_star) == pytest.approx(expected_lv, abs=1e-10)
+    mix = sum(w[k] * fc.models[k].cdf(y_star) for k in w)
+    assert fc.cdf(y_star) == pytest.approx(mix)
+
+
+def test_inflate_multiplies_every_headline_scale():
+    base = forecast(LEVEL, 2025)
+    wide = forecast(LEVEL, 2025, inflate=1.25)
+    for k in ("rw_drift", "ols_trend"):
+        assert wide.models[k].loc == base.models[k].loc
+        assert wide.models[k].scale == pytest.approx(1.25 * base.models[k].scale)
+    with pytest.raises(SeriesError, match="inflate"):
+        forecast(LEVEL, 2025, inflate=0)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from greenstats.assess import assess, disagreement_flag, probability_label, wording_for
+from greenstats.assessment import assess, disagreement_flag, probability_label, wording_for
 
 AS_OF = 2023
 
@@ -63,10 +63,14 @@ def test_assessment_flags_a_noisy_on_track_series():
     # -1.383 %/yr: R = d * CAGR_a / |CAGR_r| = (-1)(-1.338)/1.383 = 0.968 -> on track. The series is noisy, so the models are far from sure.
     y = pd.Series([100.0, 99.0, 95.5, 96.5, 92.0, 93.5, 89.0, 91.0], index=range(2015, 2023))
     a = assess(
-        y, {"target_id": "n", "deadline": 2025, "comparator": "<=", "value": 87.0}, as_of=AS_OF
+        y,
+        {"target_id": "n", "deadline": 2025, "comparator": "<=", "value": 87.0, "base_year": 2015},
+        as_of=AS_OF,
     )
     assert a.ratio == pytest.approx(-((91 / 100) ** (1 / 7) - 1) / (1 - 0.87**0.1), rel=1e-9)
     assert a.category == "on track"
+    # 晴雨表: cut so far 1 - 91/100 = 9.0 % < 1 - 0.87^(7/10) = 9.29 % -> level 2 (behind)
+    assert a.pace_level == 2
     assert a.probability < 0.66
     assert a.flag is not None and a.flag.startswith("on pace, but only")
     assert any(w.endswith(a.flag) for w in a.warnings)
@@ -88,7 +92,13 @@ def test_summary_and_html():
     y = pd.Series([100.0, 99.0, 95.5, 96.5, 92.0, 93.5, 89.0, 91.0], index=range(2015, 2023))
     a = assess(
         y,
-        {"target_id": "<b>x&y</b>", "deadline": 2025, "comparator": "<=", "value": 87.0},
+        {
+            "target_id": "<b>x&y</b>",
+            "deadline": 2025,
+            "comparator": "<=",
+            "value": 87.0,
+            "base_year": 2015,
+        },
         region="连云港<市>",
         as_of=AS_OF,
     )
@@ -101,3 +111,12 @@ def test_summary_and_html():
     assert "&lt;= 87" in page
     assert f"{a.probability:.2f}" in page
     assert page.count("<table") == 1 and page.startswith("<div")
+
+
+def test_doctests_of_assess():
+    import doctest
+
+    import greenstats.assessment
+
+    result = doctest.testmod(greenstats.assessment, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0

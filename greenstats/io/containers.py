@@ -480,14 +480,19 @@ def _read_calamine(
         if raw:
             raise _RawCorrupt(str(exc)) from exc
         raise _corrupt(file_name, kind, exc) from None
-    extras = _xlsx_cell_extras(data, wanted) if kind == "xlsx" else {}
+    extras = _xlsx_cell_extras(data, wanted, all_sheets=sheet is None) if kind == "xlsx" else {}
     sheets = []
     for n, grid, merged in grids:
         cells = _empty_to_none(grid)
         no_cache, errors = extras.get(n, (set(), {}))
         for (r, c), text in errors.items():  # calamine hands error values over as ""
-            if r < len(cells) and c < len(cells[r]) and cells[r][c] is None:
-                cells[r][c] = text
+            while len(cells) <= r:
+                cells.append([])
+            row = cells[r]
+            if len(row) <= c:
+                row.extend([None] * (c + 1 - len(row)))
+            if row[c] is None:
+                row[c] = text
         while cells and not any(v is not None for v in cells[-1]):
             cells.pop()
         spans = tuple((int(a[0]), int(a[1]), int(b[0]), int(b[1])) for a, b in (merged or ()))
@@ -524,7 +529,6 @@ def _empty_to_none(grid: list[list[Any]]) -> list[list[Any]]:
 
 # ----- xlsx formulas without a cached value
 
-_F_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 _C_OPEN = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s>/]")
 _R_ATTR = re.compile(rb"""\sr\s*=\s*["']([^"']+)["']""")
 _T_ATTR = re.compile(rb"""\st\s*=\s*["']([^"']+)["']""")
@@ -583,7 +587,7 @@ def _may_hold_formula(xml: bytes) -> bool:
 
 
 def _xlsx_cell_extras(
-    data: bytes, names: list[str]
+    data: bytes, names: list[str], *, all_sheets: bool = True
 ) -> dict[str, tuple[set[tuple[int, int]], dict[tuple[int, int], str]]]:
     """What calamine does not tell, per sheet: the formula cells without a cached value, and
     the cells holding an error value (``#DIV/0!``, which calamine returns as empty).
@@ -594,28 +598,55 @@ def _xlsx_cell_extras(
     out: dict[str, tuple[set[tuple[int, int]], dict[tuple[int, int], str]]] = {}
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
+        members = [
+            m for m in zf.namelist() if m.startswith("xl/worksheets/") and m.endswith(".xml")
+        ]
+        xmls: dict[str, bytes] = {}
+        scanned = bool(members) and all_sheets
+        if scanned:
+            # the common case: no sheet holds a formula or an error, so the sheet-name map
+            # (workbook.xml and its rels) is never needed
+            for m in members:
+                xml = zf.read(m)
+                if _needs_scan(xml):
+                    xmls[m] = xml
+            if not xmls:
+                return out
         parts, full_calc = _xlsx_sheet_parts(zf)
         for n in names:
             part = parts.get(n)
             if part is None:
                 continue
-            try:
-                xml = zf.read(part)
-            except KeyError:
-                continue
+            if part in xmls:
+                xml = xmls[part]
+            elif scanned and part in members:
+                continue  # looked at above: nothing to scan
+            else:
+                try:
+                    xml = zf.read(part)
+                except KeyError:
+                    continue
             no_cache: set[tuple[int, int]] | None = set()
             errors: dict[tuple[int, int], str] = {}
             if _may_hold_formula(xml):
                 no_cache = _scan_formulas(xml, zero_is_placeholder=full_calc)
                 if no_cache is None:
                     no_cache = _openpyxl_formulas_without_cache(data, [n]).get(n, set())
-            if b't="e"' in xml or b"t='e'" in xml:
+            if _may_hold_error(xml):
                 errors = _scan_errors(xml)
             if no_cache or errors:
                 out[n] = (no_cache or set(), errors)
     except (zipfile.BadZipFile, OSError, ValueError, KeyError):
         return out
     return out
+
+
+def _may_hold_error(xml: bytes) -> bool:
+    return b't="e"' in xml or b"t='e'" in xml
+
+
+def _needs_scan(xml: bytes) -> bool:
+    return _may_hold_formula(xml) or _may_hold_error(xml)
 
 
 def _sheet_data_span(xml: bytes) -> tuple[int, int] | None:
@@ -810,6 +841,8 @@ def _cell_text(el: Any) -> str | None:
         tag = node.tag if isinstance(node.tag, str) else ""
         if tag.lower() == "br":
             parts.append("\n")
+        elif tag.lower() == "table":
+            parts.append("\n")  # a nested <table> is a sheet of its own, not this cell's text
         elif tag.lower() in ("script", "style") or not tag:
             pass
         else:

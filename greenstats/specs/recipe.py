@@ -12,8 +12,9 @@ Keys (all optional):
 ``stub_cols``
     How many columns, counted from the table's first column, hold row labels (int >= 0).
 ``orientation``
-    ``auto`` (default), ``years_across`` (years are column headers), ``years_down``
-    (years are row labels) or ``no_years``.
+    ``auto`` (default), ``years_across`` (years are column headers; no stub column is read
+    as years), ``years_down`` (the first stub column holds the years) or ``no_years``
+    (year-like labels stay labels).
 ``stub``
     What the row labels are: ``auto`` (default), ``region`` or ``indicator``.
 ``region``, ``year``, ``unit``, ``indicator``

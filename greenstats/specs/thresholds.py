@@ -38,6 +38,7 @@ class EurostatThresholds:
     moderate_progress: float
     no_target_limited: float
     limit_exponent: float
+    short_term_years: int = 5
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,7 @@ def parse_thresholds(doc: Any, where: str = _FILE) -> Thresholds:
         moderate_progress=_num(nt, "moderate_progress", "eurostat.without_target", where),
         no_target_limited=_num(nt, "limited_progress", "eurostat.without_target", where),
         limit_exponent=_num(eu, "limit_exponent", "eurostat", where),
+        short_term_years=int(_num(eu, "short_term_years", "eurostat", where)),
     )
     _descending(
         [eurostat.on_track, eurostat.acceleration_needed, eurostat.limited_progress],
@@ -178,6 +180,13 @@ def parse_thresholds(doc: Any, where: str = _FILE) -> Thresholds:
         "eurostat.without_target",
         where,
     )
+    if eurostat.short_term_years < 1:
+        raise SpecError(
+            "must be at least 1",
+            file=where,
+            key="eurostat.short_term_years",
+            fix="use 5 (Eurostat's short-term assessment)",
+        )
     if eurostat.limit_exponent <= 0:
         raise SpecError(
             "must be positive",

@@ -11,7 +11,10 @@ Layers, in order of precedence:
    probability is that observed fact (1.0 or 0.0); no model is fitted.
 2. **Anchors** (:mod:`greenstats.anchors`, from two points): observed and required CAGR,
    Eurostat/Statistics Canada ratio R and category, UNSD CR and ρ, ESCAP, the German rule,
-   China's 晴雨表 pace level, and the yearly rate needed from now.
+   China's 晴雨表 pace level (targets with a base year), and the yearly rate needed from now.
+   The base period is the target's ``base_year``; a target without one is judged over the
+   last five years of data (Eurostat's short-term assessment; ``short_term_years`` in
+   thresholds.yaml), not from the first year of a long series.
 3. **Probabilities** (:mod:`greenstats.trends`, from ``min_points`` = 5 points): the headline
    equal-weight mixture of a random walk with drift and a log/logit-linear trend; the
    projection (median) and 80 %/95 % intervals at the deadline, back-transformed.
@@ -695,6 +698,7 @@ def assess(
     plan_start: int | None = None,
     weights: Any = None,
     damping: float | None = None,
+    forecast_options: Mapping[str, Any] | None = None,
     indicators: pd.DataFrame | None = None,
     thresholds: Thresholds | None = None,
 ) -> Assessment:
@@ -743,6 +747,9 @@ def assess(
         Mixture weights and trend damping of :func:`greenstats.trends.forecast`; None keeps
         the trends defaults (its calibrated mixture and damped trend); ``weights="equal",
         damping=1.0`` gives the equal-weight undamped mixture.
+    forecast_options
+        Further keyword options of :func:`greenstats.trends.forecast` (e.g.
+        ``robust_drift``, ``drift_prior``), also used by ``prob_increasing`` and the backtest.
     plan_start
         For ``increase``: the first year that must rise above the year before (default
         ``base_year + 1``, else ``deadline − 4``, a five-year plan). A year in
@@ -980,9 +987,15 @@ def assess(
     )
     latest = float(y.iloc[-1])
     met = comp != "increase" and _meets(latest, model_comp, t_level, tol)
+    if comp == "~" and direction * (latest - t_level) > tol:  # type: ignore[operator]
+        warnings.append(
+            f"the latest value {latest:.6g} has overshot the 'about' band "
+            f"{t_level:.6g} ± {tol:.4g}; the anchor ratio counts overshooting as progress, "
+            "the probability does not"
+        )
 
     # ---- probabilistic layer
-    fc_opts: dict[str, Any] = {}
+    fc_opts: dict[str, Any] = dict(forecast_options or {})
     if weights is not None:
         fc_opts["weights"] = weights
     if damping is not None:
@@ -1031,7 +1044,7 @@ def assess(
                             bounds=bnds,
                             break_years=break_years,
                             min_points=min_points,
-                            **({"damping": damping} if damping is not None else {}),
+                            **{k: v for k, v in fc_opts.items() if k != "weights"},
                         )
                     )
                     per_model = {"rw_drift": probability}
@@ -1111,11 +1124,15 @@ def _probabilities(
 ) -> tuple[float, dict[str, float]]:
     """P(meet at the deadline) from the mixture and per model (sensitivity as ``sens:``)."""
 
+    # The target value itself counts as met (<= and >= are inclusive): a predictive with a
+    # point mass at the target (a constant series) must give P = 1, not 0 or a coin flip.
+    eps = 1e-9 * max(1.0, abs(v)) if v is not None else 0.0
+
     def one(cdf) -> float:
         if comp == "<=":
-            return cdf(v)
+            return cdf(v + eps)
         if comp == ">=":
-            return 1.0 - cdf(v)
+            return 1.0 - cdf(v - eps)
         if comp == "~":
             return max(0.0, cdf(v + tol) - cdf(v - tol))  # type: ignore[operator]
         if comp == "==":
@@ -1131,6 +1148,11 @@ def _anchors(y, v, deadline, direction, base_year, limit, pace, th, comp, tol, w
     met_now = None
     if comp in ("~", "==") and v is not None:
         met_now = _meets(float(y.iloc[-1]), comp, v, tol)
+    cumulative = base_year is not None and comp != "increase"
+    if base_year is None and len(y):
+        # no base year in the target: Eurostat's short-term window (the last 5 years)
+        start = int(y.index[-1]) - th.eurostat.short_term_years
+        base_year = int(y.index[y.index >= start][0])
     a = compute_anchors(
         y,
         target=v,
@@ -1139,7 +1161,7 @@ def _anchors(y, v, deadline, direction, base_year, limit, pace, th, comp, tol, w
         base_year=base_year,
         limit=limit,
         pace=pace or th.china.pace,
-        cumulative=base_year is not None and comp != "increase",
+        cumulative=cumulative,
         met_now=met_now,
         thresholds=th,
     )
