@@ -115,6 +115,7 @@ def run(
     simulated = is_simulated(tidy["source_file"].unique())
     params: dict[str, Any] = {
         "processed_dir": str(processed_dir.resolve()),
+        "raw_dir": str(raw_dir.resolve()),
         "region": region,
     }
     if isinstance(overrides, str | Path):

@@ -143,6 +143,13 @@ def _str_array(values: list[Any]):
         return pd.array([None if v is None else str(v) for v in values], dtype="str")
 
 
+def _int_array(values: list[Any]):
+    """A pandas ``Int64`` array from ints and ``None`` (through numpy: much faster)."""
+    mask = np.fromiter((v is None for v in values), dtype=bool, count=len(values))
+    data = np.fromiter((0 if v is None else v for v in values), dtype="int64", count=len(values))
+    return pd.arrays.IntegerArray(data, mask)
+
+
 def _frame(columns: dict[str, list[Any]] | list[dict[str, list[Any]]]) -> pd.DataFrame:
     parts = columns if isinstance(columns, list) else [columns]
     names = list(TIDY_COLUMNS) + list(EXTRA_COLUMNS)
@@ -157,7 +164,7 @@ def _frame(columns: dict[str, list[Any]] | list[dict[str, list[Any]]]) -> pd.Dat
         elif dtype == "str":
             data[c] = _str_array(values)
         else:
-            data[c] = pd.array(values, dtype=dtype)
+            data[c] = _int_array(values)
     return pd.DataFrame(data, columns=names, copy=False)
 
 

@@ -256,9 +256,9 @@ def _cells_csv(data: bytes) -> dict[tuple[str, str], Any]:
             break
         except UnicodeDecodeError:
             continue
-    dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t")
+    delimiter = "\t" if text.count("\t") > text.count(",") else ","
     cells = {}
-    for r, row in enumerate(csv.reader(io.StringIO(text), dialect)):
+    for r, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter)):
         for c, v in enumerate(row):
             if v != "":
                 cells[("csv", a1(r, c))] = v

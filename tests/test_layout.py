@@ -412,3 +412,29 @@ def test_recipe_orientation_decides_where_years_are():
         recipe=load_recipe({"stub_cols": 1, "orientation": "years_down"}),
     )
     assert by_cell(down)["B2"]["year"] == 2021
+
+
+def test_row_number_column_is_no_value_and_no_label():
+    for head in ("序号", None):
+        res = parse([[head, "指标", "2022年"], [1, "地区生产总值", 4000.0], [2, "常住人口", 459.9]])
+        cells = by_cell(res)
+        assert set(cells) == {"C2", "C3"}, head
+        assert cells["C3"]["indicator"] == "常住人口" and cells["C3"]["year"] == 2022
+        assert roles(res)[(2, 0)][0] == "ignored"
+
+
+@pytest.mark.parametrize(
+    "grid",
+    [
+        [[math.inf], [0, "地区"]],  # once an OverflowError in the row-number check
+        [[None, "2020年"], ["地区", math.nan], ["海州区", -math.inf]],
+        [["续表"], ["9-5  表"], [1.0]],
+    ],
+)
+def test_odd_grids_never_escape_as_bare_exceptions(grid):
+    try:
+        res = parse(grid)
+    except LayoutError as exc:
+        assert exc.sheet == "S" and exc.fix
+        return
+    assert all(e.role in LEDGER_ROLES for e in res.ledger)

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from openpyxl.utils import get_column_letter
 
 try:
     from conftest import (
@@ -61,6 +62,15 @@ def check_invariant(path: Path, *, formulas: bool) -> list[str]:
     led = greenstats.cell_ledger(path)
     tidy = greenstats.read_yearbook(path)
     bad: list[str] = []
+    if str(led["raw"].dtype) != "str":
+        bad.append(f"raw column dtype {led['raw'].dtype}, expected str")
+    # row/col agree with the A1 address under one convention (1-based, as Excel prints it)
+    a1s = [f"{get_column_letter(c)}{r}" for r, c in zip(led["row"], led["col"], strict=True)]
+    off = [(c, a) for c, a in zip(led["source_cell"], a1s, strict=True) if c != a]
+    if off:
+        bad.append(
+            f"{len(off)} ledger rows whose row/col disagree with source_cell, e.g. {off[:4]}"
+        )
     if set(led["role"]) - set(LEDGER_ROLES):
         bad.append(f"unknown roles {set(led['role']) - set(LEDGER_ROLES)}")
     keys = list(zip(led["source_sheet"], led["source_cell"], strict=True))

@@ -7,8 +7,9 @@ tiled to the right with a vertical offset; a footnote marker ① on one value wi
 leading empty rows/columns; year cells as numbers, floats, ``2020年``, ``2020 年`` or ``2020年末``, ascending
 or descending; bilingual indicator headers (``中文(单位)\r\nEnglish``); region labels indented
 with ASCII, U+3000 or U+00A0 spaces. Header depth 3 adds a row with the unit (or, with a unit
-line, the English name). Layouts with header depth 1 carry one region only, passed as
-``region=`` (the table has no region dimension then, as in NBS exports).
+line, the English name). Layouts with header depth 1 either carry one region only, passed as
+``region=`` (the table has no region dimension then, as in NBS exports), or name their one
+indicator in the title (``3-7  各县区常住人口`` with a unit line) with regions down or across.
 
 The test writes the sheet with openpyxl and checks that ``read_yearbook`` returns every
 (indicator, region, year) once, with the same value or marker status, the unit, the A1 address
@@ -29,6 +30,12 @@ from hypothesis import strategies as st
 from openpyxl.utils import get_column_letter
 
 import greenstats
+from greenstats.schema import LEDGER_ROLES
+
+try:
+    from conftest import source_cells
+except ModuleNotFoundError:  # tests/ collected as a package
+    from tests.conftest import source_cells
 
 INDICATORS = [
     "地区生产总值",
@@ -94,6 +101,7 @@ class Case:
     indent: str = ""
     tile_offset: int = 0
     footnote: tuple[str, str, int] | None = None  # the key whose value carries "①"
+    title_indicator: bool = False
     expected: dict[tuple[str, str, int], tuple[float | None, str, str, str]] = field(
         default_factory=dict
     )  # key -> (value, status, unit, A1)
@@ -103,8 +111,10 @@ class Case:
 def cases(draw) -> Case:
     depth = draw(st.integers(1, 3))
     across = draw(st.booleans())
-    unit_line = draw(st.booleans())
-    n_ind = draw(st.integers(1, 3))
+    # depth 1 only: one indicator named by the title ("各县区常住人口"), its unit on a unit line
+    title_indicator = depth == 1 and draw(st.booleans())
+    unit_line = title_indicator or draw(st.booleans())
+    n_ind = 1 if title_indicator else draw(st.integers(1, 3))
     ind_idx = draw(
         st.lists(st.integers(0, len(INDICATORS) - 1), min_size=n_ind, max_size=n_ind, unique=True)
     )
@@ -113,7 +123,7 @@ def cases(draw) -> Case:
         indicators = [(INDICATORS[i], unit) for i in ind_idx]
     else:
         indicators = [(INDICATORS[i], draw(st.sampled_from(UNITS))) for i in ind_idx]
-    n_reg = 1 if depth == 1 else draw(st.integers(1, 4))
+    n_reg = 1 if depth == 1 and not title_indicator else draw(st.integers(1, 4))
     regions = draw(st.lists(st.sampled_from(REGIONS), min_size=n_reg, max_size=n_reg, unique=True))
     n_years = draw(st.integers(2, 4))
     start = draw(st.integers(1978, 2020))
@@ -135,7 +145,11 @@ def cases(draw) -> Case:
     ):
         cells[k] = draw(st.sampled_from(sorted(MARKERS)))
     repeat_ok = (
-        len(regions) if depth > 1 and across else len(indicators) if across else len(years)
+        len(regions)
+        if across and (depth > 1 or title_indicator)
+        else len(indicators)
+        if across
+        else len(years)
     ) >= 2
     numeric = [k for k in keys if not isinstance(cells[k], str)]
     footnote = draw(st.sampled_from(numeric)) if numeric and draw(st.booleans()) else None
@@ -147,7 +161,7 @@ def cases(draw) -> Case:
         across=across,
         depth=depth,
         unit_line=unit_line,
-        title=draw(st.booleans()),
+        title=title_indicator or draw(st.booleans()),
         notes=draw(st.booleans()),
         paging=draw(st.sampled_from(["single", "repeat", "tile"])) if repeat_ok else "single",
         lead_rows=draw(st.integers(0, 3)),
@@ -158,6 +172,7 @@ def cases(draw) -> Case:
         indent=draw(st.sampled_from(["", "  ", "\u3000\u3000", "\xa0\xa0"])),
         tile_offset=draw(st.integers(0, 2)),
         footnote=footnote,
+        title_indicator=title_indicator,
     )
 
 
@@ -179,7 +194,8 @@ def draw_table(ws, case: Case, r0: int, c0: int, tid: str) -> tuple[int, int]:
     """Draw ``case`` with its top-left corner at (r0, c0); return (next free row, last column)."""
     r = r0
     if case.title:
-        ws.cell(r, c0, f"{tid}  测试统计表")
+        name = f"各县区{case.indicators[0][0]}" if case.title_indicator else "测试统计表"
+        ws.cell(r, c0, f"{tid}  {name}")
         r += 1
     if case.unit_line:
         ws.cell(r, c0, f"单位：{case.indicators[0][1]}")
@@ -192,7 +208,15 @@ def draw_table(ws, case: Case, r0: int, c0: int, tid: str) -> tuple[int, int]:
         return f"{text}\r\n{ENGLISH[ind]}" if case.bilingual else text
 
     # columns: list of (indicator, region, year) partial keys per column; rows likewise
-    if case.across:
+    if case.title_indicator and case.across:  # rows: regions, columns: years
+        row_keys = list(case.regions)
+        col_keys = list(case.years)
+        stub_label = "地区"
+    elif case.title_indicator:  # rows: years, columns: regions
+        row_keys = list(case.years)
+        col_keys = list(case.regions)
+        stub_label = "年份"
+    elif case.across:
         if case.depth == 1:  # rows: indicators (unit in the name), columns: years
             row_keys = [(ind, case.regions[0]) for ind, _ in case.indicators]
             col_keys = list(case.years)
@@ -223,6 +247,8 @@ def draw_table(ws, case: Case, r0: int, c0: int, tid: str) -> tuple[int, int]:
             if case.depth == 1:
                 if case.across:
                     ws.cell(top, col, _year_cell(case, key))
+                elif case.title_indicator:
+                    ws.cell(top, col, key)
                 else:
                     ind = key[0]
                     ws.cell(top, col, head(label(ind, units[ind]), ind))
@@ -252,14 +278,17 @@ def draw_table(ws, case: Case, r0: int, c0: int, tid: str) -> tuple[int, int]:
     def write_rows(top: int, left: int, keys: list) -> int:
         r = top
         for rk in keys:
-            if case.across and case.depth == 1:
+            if case.across and case.depth == 1 and not case.title_indicator:
                 ws.cell(r, left, label(rk[0], units[rk[0]]))
             elif isinstance(rk, int):
                 ws.cell(r, left, _year_cell(case, rk))
             else:
                 ws.cell(r, left, case.indent + rk)
             for j, ck in enumerate(col_keys):
-                if case.across and case.depth == 1:
+                if case.title_indicator:
+                    ind = case.indicators[0][0]
+                    key = (ind, rk, ck) if case.across else (ind, ck, rk)
+                elif case.across and case.depth == 1:
                     key = (rk[0], rk[1], ck)
                 elif case.across:
                     key = (ck[0], rk, ck[1])
@@ -320,8 +349,17 @@ def test_random_layouts_read_back_unchanged(case: Case):
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "layout.xlsx"
         render(case, path)
-        region = case.regions[0] if case.depth == 1 else None
+        region = case.regions[0] if case.depth == 1 and not case.title_indicator else None
         tidy = greenstats.read_yearbook(path, region=region)
+        ledger = greenstats.cell_ledger(path)
+        written = {cell for (_sheet, cell) in source_cells(path, formulas=True)}
+    # the ledger accounts for every written cell once, and its value/marker cells are the rows
+    cells = list(ledger["source_cell"])
+    assert len(cells) == len(set(cells)), "a cell twice in the ledger"
+    assert set(cells) == written, (sorted(written - set(cells)), sorted(set(cells) - written))
+    assert set(ledger["role"]) <= set(LEDGER_ROLES)
+    body = set(ledger.loc[ledger["role"].isin(["value", "marker"]), "source_cell"])
+    assert body == set(tidy["source_cell"]), sorted(body ^ set(tidy["source_cell"]))
     assert len(tidy) == len(case.expected), (
         f"{len(tidy)} rows, expected {len(case.expected)}\n{tidy[['indicator', 'region', 'year', 'value', 'source_cell']]}"
     )
@@ -348,7 +386,7 @@ def test_random_layouts_read_back_unchanged(case: Case):
         if case.footnote:
             marked = "快报数" in str(row.note)
             assert marked == (key == case.footnote), (key, case.footnote, row.note)
-        if case.bilingual and not (case.across and case.depth == 1):
+        if case.bilingual and not case.title_indicator and not (case.across and case.depth == 1):
             assert ENGLISH[key[0]] in str(row.indicator_en), (key, row.indicator_en)
 
 

@@ -313,6 +313,23 @@ HAND_READ: dict[str, list[dict]] = {
             unit_mult=8,
         ),
         c("Sheet1", "H28", value=268.02216, year=2007, labels=["焦炭再投入量"]),
+        # heat: unit split "(万百万" / "千焦)" over two header rows
+        c(
+            "Sheet1",
+            "V23",
+            value=258602.66696,
+            year=2007,
+            labels=["供热", "热力"],
+            unit="万百万千焦",
+        ),
+        c(
+            "Sheet1",
+            "X22",
+            value=-416.598,
+            year=2007,
+            labels=["火力发电", "其他能源"],
+            unit="万吨标煤",
+        ),
     ],
     NBS_NATIONAL: [
         c("年度数据", "T10", value=197083, year=2003, indicator="能源消费总量", unit="万吨标准煤"),
