@@ -51,7 +51,7 @@ def time_greenstats(files: list[Path]) -> tuple[dict[Path, float], int]:
     from greenstats.layout import clear_caches
 
     for p in files:
-        clear_caches()  # a cold read: no labels cached from the previous repetition
+        clear_caches()  # a cold read: no label or cell text cached (layout and clean caches)
         t0 = time.process_time()
         try:
             greenstats.read_yearbook(p)
@@ -59,6 +59,21 @@ def time_greenstats(files: list[Path]) -> tuple[dict[Path, float], int]:
             failed += 1  # error fixtures (wrong password, broken file) fail on purpose
         times[p] = time.process_time() - t0
     return times, failed
+
+
+def time_open(files: list[Path]) -> dict[Path, float]:
+    """``open_workbook`` alone (container, grids, merged ranges, formula scan): the floor."""
+    from greenstats.io.containers import open_workbook
+
+    times: dict[Path, float] = {}
+    for p in files:
+        t0 = time.process_time()
+        try:
+            open_workbook(p)
+        except greenstats.GreenstatsError:
+            pass
+        times[p] = time.process_time() - t0
+    return times
 
 
 def time_calamine(files: list[Path]) -> dict[Path, float]:
@@ -189,6 +204,7 @@ def main() -> None:
     greenstats.read_yearbook(files[0]) if files else None
     gs_times, failed = best_of(3, time_greenstats, files)
     cal_times = best_of(3, time_calamine, files)
+    open_times = best_of(3, time_open, files)
     both = [p for p in files if p in cal_times]
     gs_both = sum(gs_times[p] for p in both)
     cal_both = sum(cal_times[p] for p in both)
@@ -200,6 +216,11 @@ def main() -> None:
     print(f"  python-calamine to_python (all sheets):       {cal_both:7.3f} s")
     ratio = gs_both / cal_both if cal_both else float("nan")
     print(f"  ratio greenstats / calamine:                  {ratio:7.2f}x  (goal <= 3x)")
+    open_both = sum(open_times[p] for p in both)
+    print(
+        f"  of which open_workbook alone:                 {open_both:7.3f} s "
+        f"({open_both / cal_both if cal_both else float('nan'):.2f}x calamine)"
+    )
     slow = sorted(both, key=lambda p: gs_times[p] / max(cal_times[p], 1e-9), reverse=True)[:5]
     for p in slow:
         print(

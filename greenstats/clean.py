@@ -810,7 +810,12 @@ def is_growth_label(text: Any) -> bool:
     >>> [is_growth_label(t) for t in ("2020年", "全市", None)]
     [False, False, False]
     """
-    s = normalize_label(text).lower().replace("自然增长", "")  # population's natural growth rate
+    return _is_growth_text(_text(text))
+
+
+@lru_cache(maxsize=16384)
+def _is_growth_text(text: str) -> bool:
+    s = _normalize(text).lower().replace("自然增长", "")  # population's natural growth rate
     return bool(s) and any(w in s for w in _GROWTH_WORDS)
 
 
@@ -837,7 +842,13 @@ def parse_year(value: Any) -> int | None:
         return y if 1900 <= y <= 2099 else None
     if isinstance(value, (datetime, date)):
         return None
-    s = normalize_label(value).translate(_FULLWIDTH_NUM).replace(" ", "")
+    return _parse_year_text(_text(value))
+
+
+@lru_cache(maxsize=16384)
+def _parse_year_text(text: str) -> int | None:
+    """:func:`parse_year` of a text (cached: header and stub labels repeat)."""
+    s = _normalize(text).translate(_FULLWIDTH_NUM).replace(" ", "")
     if not s or is_growth_label(s):
         return None
     s = split_footnote_marker(s)[0]
@@ -846,7 +857,7 @@ def parse_year(value: Any) -> int | None:
         return int(m.group(1))
     if re.fullmatch(r"(?:19|20)\d\d\.0+", s):
         return int(s[:4])
-    m = _YEAR_SUFFIX.match(normalize_label(value).translate(_FULLWIDTH_NUM))
+    m = _YEAR_SUFFIX.match(_normalize(text).translate(_FULLWIDTH_NUM))
     if m:
         return int(m.group(1))
     return None
@@ -1077,3 +1088,9 @@ def parse_metadata(text: Any) -> tuple[str, str] | None:
     if not m:
         return None
     return m.group("key"), m.group("value").strip()
+
+
+def _clear_caches() -> None:
+    """Empty the caches of the text parsers (benchmarks time cold reads)."""
+    for fn in (_normalize, _looks_like_unit, _parse_number_text, _parse_year_text, _is_growth_text):
+        fn.cache_clear()

@@ -46,9 +46,11 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 from greenstats import clean
@@ -303,6 +305,13 @@ def _classify(v: Any) -> _Cell | None:
 @lru_cache(maxsize=65536)
 def _classify_str(s: str) -> _Cell:
     """Classify a text cell (cached: labels repeat; the cells are never modified)."""
+    if "\u4e00" <= s[0] <= "\u9fff":
+        # a Chinese character first: never a number (neither float() nor the number
+        # patterns of clean.parse_number accept it); only a missing-value word such as
+        # 一 is a marker, exactly as clean.parse_number decides
+        if s.translate(clean._SPACE_TO_ASCII).strip().lower() in clean._MISSING:
+            return _Cell(_MARK, s, None, "M", None)
+        return _Cell(_TEXT, s, status="X")
     if s.strip(" \t\r\n") == "":
         return _Cell(_BLANK, s, None, "M")
     p = clean.parse_number(s)
@@ -378,33 +387,39 @@ class _Grid:
         rows = sheet.cells
         self.nr = len(rows)
         self.nc = max((len(r) for r in rows), default=0)
-        self.info: dict[tuple[int, int], _Cell] = {}
         # per row: the non-empty cells as (column, cell), and the same as a dict
         self.row_cells: list[list[tuple[int, _Cell]]] = []
         self.row_map: list[dict[int, _Cell]] = []
-        info = self.info
-        for r, row in enumerate(rows):
-            cells: list[tuple[int, _Cell]] = []
+        # per row: the columns of cells that are not plain numbers (text, markers, numbers
+        # stored as text); a body row whose value columns avoid them takes the bulk path
+        self.nonplain: list[list[int]] = []
+        for row in rows:
+            m: dict[int, _Cell] = {}
+            other: list[int] = []
             for c, v in enumerate(row):
                 if v is None:
                     continue
                 tv = type(v)
-                if (tv is float or tv is int) and v == v:  # a number, not NaN
+                if tv is float and v == v:  # a number, not NaN (the common case)
+                    m[c] = _Cell(_NUM, v, v)
+                    continue
+                if tv is int:
                     ci = _Cell(_NUM, v, float(v))
                 else:
-                    ci = _classify(v)
+                    ci = (_classify_str(v) if v else None) if tv is str else _classify(v)
                     if ci is None:
                         continue
-                info[(r, c)] = ci
-                cells.append((c, ci))
-            self.row_cells.append(cells)
-            self.row_map.append(dict(cells))
+                    other.append(c)
+                m[c] = ci
+            self.row_cells.append(list(m.items()))
+            self.row_map.append(m)
+            self.nonplain.append(other)
         for r, c in sheet.formula_no_cache:
-            if r < self.nr and (r, c) not in info:
+            if 0 <= r < self.nr and c not in self.row_map[r]:
                 ci = _Cell(_MARK, "(formula without a cached value)", None, "F")
-                info[(r, c)] = ci
                 self.row_map[r][c] = ci
                 self.row_cells[r] = sorted(self.row_map[r].items())
+                self.nonplain[r].append(c)
                 self.nc = max(self.nc, c + 1)
         self.letters = [column_letter(c) for c in range(self.nc)]
         self._cells_cache: dict[tuple[int, int, int], list[tuple[int, _Cell]]] = {}
@@ -418,6 +433,16 @@ class _Grid:
             for r in range(r0, r1 + 1):
                 for c in range(c0, c1 + 1):
                     self.anchor[(r, c)] = (r0, c0, r1, c1)
+
+    def get(self, r: int, c: int) -> _Cell | None:
+        """The non-empty cell at (r, c), or None."""
+        return self.row_map[r].get(c) if 0 <= r < self.nr else None
+
+    def items(self) -> Iterable[tuple[tuple[int, int], _Cell]]:
+        """Every non-empty cell as ((row, column), cell), in row then column order."""
+        for r, cells in enumerate(self.row_cells):
+            for c, ci in cells:
+                yield (r, c), ci
 
     def cells(self, r: int, lo: int, hi: int) -> list[tuple[int, _Cell]]:
         """Non-empty cells of row ``r`` within columns ``lo..hi``, as (column, cell)."""
@@ -452,7 +477,8 @@ class _Table:
     seen_upto: int = 0
     # body rows read so far: (row, stub columns, value columns), to spot page-break repeats
     emitted: list[tuple[int, list[int], list[int]]] = field(default_factory=list)
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    # the tidy columns read so far, in the order of :data:`_OUT_FIELDS`
+    out: list[list[Any]] = field(default_factory=lambda: [[] for _ in _OUT_FIELDS])
     label_id: str | None = None
     band_lo: int = 0
     first_row: int = 0
@@ -482,7 +508,7 @@ class _SheetParser:
 
     # ---------------------------------------------------------------- roles
     def _set(self, r: int, c: int, role: str, reason: str | None, tid: Any) -> None:
-        if self.want_ledger and (r, c) in self.g.info:
+        if self.want_ledger and self.g.get(r, c) is not None:
             self.roles[(r, c)] = (role, reason, tid)
 
     def _set_row(self, r: int, lo: int, hi: int, role: str, reason: str | None, tid) -> None:
@@ -513,10 +539,19 @@ class _SheetParser:
         r1 = g.nr if r1 is None else r1
         hi = g.nc - 1 if hi is None else hi
         if r0 == 0 and r1 == g.nr and lo == 0 and hi == g.nc - 1:
-            keys = list(g.info)
+            used_set: set[int] = set().union(*g.row_map)
+            num_cols: set[int] = set()
+            for m, other in zip(g.row_map, g.nonplain, strict=True):
+                if other:
+                    num_cols.update(m.keys() - set(other))
+                    num_cols.update(c for c in other if m[c].kind in (_NUM, _MARK))
+                else:
+                    num_cols.update(m)
         else:
-            keys = [(r, c) for r in range(r0, r1) for c, _ in g.cells(r, lo, hi)]
-        used = sorted({c for (_, c) in keys})
+            keys = [(c, ci) for r in range(r0, r1) for c, ci in g.cells(r, lo, hi)]
+            used_set = {c for c, _ in keys}
+            num_cols = {c for c, ci in keys if ci.kind in (_NUM, _MARK)}
+        used = sorted(used_set)
         if not used:
             return []
         bands: list[list[int]] = [[used[0], used[0]]]
@@ -525,7 +560,6 @@ class _SheetParser:
                 bands[-1][1] = c
             else:
                 bands.append([c, c])
-        num_cols = {c for k in keys if g.info[k].kind in (_NUM, _MARK) for c in (k[1],)}
         has_num = [any(c in num_cols for c in range(lo, hi + 1)) for lo, hi in bands]
         # a band without numbers (a stub separated by an empty column, a side note) joins
         # its right neighbour, or the left one at the end
@@ -551,10 +585,10 @@ class _SheetParser:
         ys = []
         for _, ci in cells:
             if ci.kind == _NUM:
-                y = _is_year_value(ci)
-                if y is None:
+                v = ci.value  # a float for every number cell; as _is_year_value decides
+                if not (v.is_integer() and 1900 <= v <= 2100):
                     return False
-                ys.append(y)
+                ys.append(int(v))
         if not ys:
             return False
         nums = ys
@@ -573,7 +607,11 @@ class _SheetParser:
         return False
 
     def _data_row(self, r: int, lo: int, hi: int) -> bool:
-        cells = self.g.cells(r, lo, hi)
+        g = self.g
+        cells = g.cells(r, lo, hi)
+        if cells is g.row_cells[r] and len(cells) > len(g.nonplain[r]):
+            # the whole row is in the band and holds a plain number
+            return not self._year_header_row(cells)
         if not any(ci.kind in (_NUM, _MARK) for _, ci in cells):
             return False
         if self._year_header_row(cells):
@@ -729,7 +767,7 @@ class _SheetParser:
         if not self.want_ledger:
             return result
         # ledger
-        for (r, c), ci in sorted(self.g.info.items()):
+        for (r, c), ci in self.g.items():
             role, reason, tab = self.roles.get((r, c), (None, None, None))
             tid = (tab.table_id or tab.label_id) if isinstance(tab, _Table) else None
             if role is None:
@@ -744,7 +782,7 @@ class _SheetParser:
 
     def _context_of_empty_sheet(self) -> dict[str, Any]:
         ctx: dict[str, Any] = {}
-        for (r, c), ci in sorted(self.g.info.items()):
+        for (r, c), ci in self.g.items():
             if ci.kind != _TEXT:
                 continue
             t = ci.text
@@ -821,7 +859,7 @@ class _SheetParser:
                 header_seen = True
         # section rows (a province line) just above the first row of numbers belong to the
         # body: text only in columns that hold no numbers below
-        num_cols = {c for r in body for c, ci in g.cells(r, lo, hi) if ci.kind in (_NUM, _MARK)}
+        num_cols, stats = self._body_stats(body, lo, hi)
         for r in reversed(pre):
             if kinds.get(r) == "blank":
                 continue
@@ -854,16 +892,6 @@ class _SheetParser:
                     break
 
         # ---- stub and data columns
-        stats: dict[int, list[int]] = {}
-        for r in body:
-            for c, ci in g.cells(r, lo, hi):
-                st = stats.setdefault(c, [0, 0, 0])
-                if ci.kind == _NUM:
-                    st[0] += 1
-                elif ci.kind in (_MARK, _BLANK):
-                    st[1] += 1
-                else:
-                    st[2] += 1
         head_txt = {c: self._header_words(header_rows, c) for c in range(lo, hi + 1)}
         first_body_col = min(stats) if stats else lo
         year_cols: set[int] = set()
@@ -873,12 +901,12 @@ class _SheetParser:
             if words & _YEAR_WORDS:
                 year_cols.add(c)
             elif c == first_body_col and c in stats and not zh and not en:
-                vals = [g.info[(r, c)] for r in body if (r, c) in g.info]
+                vals = [ci for r in body if (ci := g.row_map[r].get(c)) is not None]
                 ys = [_is_year_value(ci) for ci in vals]
                 if len(vals) >= 2 and sum(y is not None for y in ys) >= 0.9 * len(vals):
                     year_cols.add(c)
             elif c == first_body_col and c in stats:
-                vals = [g.info[(r, c)] for r in body if (r, c) in g.info]
+                vals = [ci for r in body if (ci := g.row_map[r].get(c)) is not None]
                 if vals and all(ci.kind == _TEXT and clean.parse_year(ci.raw) for ci in vals):
                     year_cols.add(c)
         if rec is not None and rec.orientation in ("no_years", "years_across"):
@@ -930,7 +958,7 @@ class _SheetParser:
             zh, en = head_txt[c]
             kz, ke = _key(zh), _key(en or "")
             vals = [
-                g.info[(r, c)] for r in body if (r, c) in g.info and g.info[(r, c)].kind == _TEXT
+                ci for r in body if (ci := g.row_map[r].get(c)) is not None and ci.kind == _TEXT
             ]
             if c in year_cols:
                 role = "year"
@@ -1108,14 +1136,19 @@ class _SheetParser:
             and "region" in stub_roles.values()
         )
         levels_by_row: list[tuple[int, str]] = []
-        statics: dict[tuple[bool, bool], list[tuple | None]] = {}
+        statics: dict[tuple[bool, bool], _Plan] = {}
+        data_set = set(data_cols)
         for r in range(bs, be + 1):
             if r in skip or not g.cells(r, lo, hi):
                 continue
             rowinfo = self._row_dims(r, stub_cols, stub_roles, levels_by_row)
             rmap = g.row_map[r]
-            data = [(c, rmap.get(c)) for c in data_cols]
-            has_val = any(ci is not None and ci.kind != _BLANK for _, ci in data)
+            if rmap.keys() >= data_set and data_set.isdisjoint(g.nonplain[r]):
+                data = None  # plain numbers in every value column (built when needed)
+                has_val = True
+            else:
+                data = [(c, rmap.get(c)) for c in data_cols]
+                has_val = any(ci is not None and ci.kind != _BLANK for _, ci in data)
             has_label = rowinfo["has_label"]
             if not has_val:
                 # section heading (province row, 其中, chapter line) or a stub-only line
@@ -1126,6 +1159,8 @@ class _SheetParser:
                         self._set(r, c, "ignored", "whitespace only", tid_for_roles)
                 continue
             if not has_label and stub_cols:
+                if data is None:
+                    data = [(c, rmap.get(c)) for c in data_cols]
                 for c, ci in data:
                     if ci is not None:
                         self._set(
@@ -1144,6 +1179,8 @@ class _SheetParser:
                 seen = self._seen_rows(table)
                 first = seen.get(self._row_key(r, stub_cols, data_cols))
             if first is not None:
+                if data is None:
+                    data = [(c, rmap.get(c)) for c in data_cols]
                 for c, ci in data:
                     if ci is not None:
                         self._set(
@@ -1154,15 +1191,17 @@ class _SheetParser:
                             tid_for_roles,
                         )
                 for c in stub_cols:
-                    if (r, c) in g.info:
+                    if g.get(r, c) is not None:
                         self._set(r, c, "ignored", f"duplicate of row {first + 1}", tid_for_roles)
                 continue
             table.emitted.append((r, stub_cols, data_cols))
             ckey = (rowinfo["indicator"] is not None, rowinfo["region"] is not None)
             static = statics.get(ckey)
             if static is None:
-                static = statics[ckey] = self._static_cols(table, data_cols, columns, ckey)
-            self._emit_row(table, r, data, static, rowinfo, panel, tid_for_roles)
+                static = statics[ckey] = _Plan(
+                    data_cols, self._static_cols(table, data_cols, columns, ckey)
+                )
+            self._emit_row(table, r, static, rowinfo, panel, tid_for_roles)
         # ---- rows after the body: notes
         for r in range(be + 1, e):
             if r in skip or not g.cells(r, lo, hi):
@@ -1173,6 +1212,42 @@ class _SheetParser:
                 continue
             self._set_row(r, lo, hi, "note", None, tid_for_roles)
             self._add_note(table, r, text)
+
+    def _body_stats(
+        self, body: list[int], lo: int, hi: int
+    ) -> tuple[set[int], dict[int, list[int]]]:
+        """Columns holding numbers or markers in the body rows, and per column the counts
+        ``[numbers, markers and blanks, text]`` (plain numbers are counted in bulk)."""
+        g = self.g
+        seen: list[int] = []  # the column of every non-empty body cell
+        marks: list[int] = []  # markers and whitespace-only cells
+        blanks: list[int] = []
+        texts: list[int] = []
+        for r in body:
+            cells = g.cells(r, lo, hi)
+            if cells is g.row_cells[r]:
+                rm = g.row_map[r]
+                seen.extend(rm)
+                pairs = [(c, rm[c]) for c in g.nonplain[r]]
+            else:
+                seen.extend([c for c, _ in cells])
+                pairs = cells
+            for c, ci in pairs:
+                k = ci.kind
+                if k == _NUM:
+                    continue
+                if k == _MARK:
+                    marks.append(c)
+                elif k == _BLANK:
+                    marks.append(c)
+                    blanks.append(c)
+                else:
+                    texts.append(c)
+        total = Counter(seen)
+        n_mark, n_blank, n_text = Counter(marks), Counter(blanks), Counter(texts)
+        stats = {c: [n - n_mark[c] - n_text[c], n_mark[c], n_text[c]] for c, n in total.items()}
+        num_cols = {c for c, n in total.items() if n - n_text[c] - n_blank[c] > 0}
+        return num_cols, stats
 
     def _row_key(self, r: int, stub_cols: list[int], data_cols: list[int]) -> tuple:
         rmap = self.g.row_map[r]
@@ -1197,7 +1272,7 @@ class _SheetParser:
         right = stats.get(c + 1, [0, 0, 0])
         if right[2] <= right[0] + right[1]:
             return False
-        vals = [self.g.info.get((r, c)) for r in body]
+        vals = [self.g.row_map[r].get(c) for r in body]
         nums = [v.value for v in vals if v is not None and v.kind == _NUM]
         if not all(math.isfinite(x) and x.is_integer() for x in nums):
             return False
@@ -1241,7 +1316,7 @@ class _SheetParser:
         """
         if c == lo:
             return True
-        ci = self.g.info[(r, c)]
+        ci = self.g.row_map[r][c]
         text = ci.text.strip()
         if clean.parse_title(text)[0] is not None:
             return True
@@ -1265,10 +1340,10 @@ class _SheetParser:
         for r in header_rows:
             a = self.g.anchor.get((r, c))
             pos = (a[0], a[1]) if a else (r, c)
-            if pos in seen or pos not in self.g.info:
+            if pos in seen or self.g.get(*pos) is None:
                 continue
             seen.add(pos)
-            ci = self.g.info[pos]
+            ci = self.g.row_map[pos[0]][pos[1]]
             if ci.kind == _BLANK:
                 continue
             zh, en = _split(ci.text)
@@ -1307,18 +1382,18 @@ class _SheetParser:
                     pos, span, vm = (a[0], a[1]), (a[1], a[3]), a[2] > a[0]
                 else:
                     pos, span, vm = (r, c), (c, c), False
-                    if fill and (r, c) not in g.info and i < len(header_rows) - 1:
+                    if fill and g.get(r, c) is None and i < len(header_rows) - 1:
                         # implicit merge: an empty upper header cell continues the label to
                         # its left when the row below is labelled in both columns
                         left = eff.get((r, c - 1))
-                        if left is not None and (header_rows[i + 1], c) in g.info:
+                        if left is not None and g.get(header_rows[i + 1], c) is not None:
                             pos, span = (left[0], left[1]), (left[2], c)
-                    if (r, c) in g.info or pos != (r, c):
+                    if g.get(r, c) is not None or pos != (r, c):
                         eff[(r, c)] = (pos[0], pos[1], span[0], span[1])
-                if pos in seen or pos not in g.info:
+                if pos in seen or g.get(*pos) is None:
                     continue
                 seen.add(pos)
-                ci = g.info[pos]
+                ci = g.row_map[pos[0]][pos[1]]
                 if ci.kind == _BLANK:
                     continue
                 parts.append((pos[0], ci, span, vm))
@@ -1427,69 +1502,69 @@ class _SheetParser:
         }
 
     def _row_dims(self, r, stub_cols, stub_roles, levels_by_row) -> dict[str, Any]:
-        g = self.g
-        out: dict[str, Any] = {
-            "year": None,
-            "region": None,
-            "indicator": None,
-            "en": None,
-            "unit": None,
-            "extra": [],
-            "level": None,
-            "parent": None,
-            "has_label": False,
-            "marker": None,
-        }
-        rmap = g.row_map[r]
+        year = region = indicator = en = unit = level = parent = marker = None
+        extra: list[str] = []
+        has_label = False
+        rmap = self.g.row_map[r]
         for c in stub_cols:
             ci = rmap.get(c)
             if ci is None or ci.kind == _BLANK:
                 continue
             role = stub_roles.get(c, "label")
-            raw = ci.text
             if role == "year":
                 y = _is_year_value(ci)
                 if y is None:
                     y = clean.parse_year(ci.raw)
-                out["year"] = y
-                out["has_label"] = True
+                year = y
+                has_label = True
             elif role == "unit":
-                out["unit"] = _norm(raw) or None
+                unit = _norm(ci.text) or None
             elif role == "id":
                 pass
             elif role == "en":
-                out["en"] = " ".join(raw.split())
-                out["has_label"] = True
+                en = " ".join(ci.text.split())
+                has_label = True
             else:
-                level, label, marker, unit = _stub_label(raw)
-                if marker:
-                    out["marker"] = marker
-                if unit:
-                    out["unit"] = out["unit"] or unit
+                lev, label, mark, u = _stub_label(ci.text)
+                if mark:
+                    marker = mark
+                if u:
+                    unit = unit or u
                 if not label:
                     continue
-                out["has_label"] = True
-                if role == "region" and out["region"] is None:
-                    out["region"] = label
-                elif role != "region" and out["indicator"] is None:
-                    out["indicator"] = label
-                    out["level"] = level
-                    while levels_by_row and levels_by_row[-1][0] >= level:
+                has_label = True
+                if role == "region" and region is None:
+                    region = label
+                elif role != "region" and indicator is None:
+                    indicator = label
+                    level = lev
+                    while levels_by_row and levels_by_row[-1][0] >= lev:
                         levels_by_row.pop()
-                    out["parent"] = levels_by_row[-1][1] if levels_by_row else None
-                    levels_by_row.append((level, label))
+                    parent = levels_by_row[-1][1] if levels_by_row else None
+                    levels_by_row.append((lev, label))
                 else:
-                    out["extra"].append(label)
-                if role == "region" and out["level"] is None:
-                    out["level"] = level
-                    while levels_by_row and levels_by_row[-1][0] >= level:
+                    extra.append(label)
+                if role == "region" and level is None:
+                    level = lev
+                    while levels_by_row and levels_by_row[-1][0] >= lev:
                         levels_by_row.pop()
-                    out["parent"] = levels_by_row[-1][1] if levels_by_row else None
-                    levels_by_row.append((level, label))
-        return out
+                    parent = levels_by_row[-1][1] if levels_by_row else None
+                    levels_by_row.append((lev, label))
+        return {
+            "year": year,
+            "region": region,
+            "indicator": indicator,
+            "en": en,
+            "unit": unit,
+            "extra": extra,
+            "level": level,
+            "parent": parent,
+            "has_label": has_label,
+            "marker": marker,
+        }
 
     def _mark_stub(self, r: int, c: int, stub_roles, tid) -> None:
-        ci = self.g.info.get((r, c))
+        ci = self.g.get(r, c)
         if ci is None:
             return
         role = stub_roles.get(c, "label")
@@ -1538,72 +1613,113 @@ class _SheetParser:
             )
         return out
 
-    def _emit_row(self, table, r, data, static, rowinfo, panel, tid) -> None:
-        """One tidy row per value cell of body row ``r`` (row-level parts computed once)."""
+    def _emit_row(self, table, r, plan: _Plan, rowinfo, panel, tid) -> None:
+        """One tidy row per value cell of body row ``r``.
+
+        Row-level parts (indicator, region, year, level ...) are repeated once per row and
+        column-level parts come from ``plan``; only value, status, note and unit are looked
+        at cell by cell, and a row of plain numbers takes them in bulk.
+        """
         rec = self.recipe
+        g = self.g
+        want = self.want_ledger
+        cols = plan.cols
+        n = len(cols)
+        rmap = g.row_map[r]
+        if want and plan.headless:
+            for c in plan.headless:
+                if rmap.get(c) is not None:
+                    self._set(r, c, "ignored", "value column without a header", None)
+        if not n:
+            return
         row_ind = rowinfo["indicator"]
         row_reg = rowinfo["region"]
-        row_en = rowinfo["en"]
         extra = rowinfo["extra"]
         row_year = rowinfo["year"]
         row_unit = rowinfo["unit"]
         row_marker = rowinfo["marker"]
-        level, parent = rowinfo["level"], rowinfo["parent"]
         fallback_unit = table.unit or (rec.unit if rec else None)
         no_cache = self.sheet.formula_no_cache
-        rownum = r + 1
-        append = table.rows.append
-        want = self.want_ledger
-        nan = math.nan
-        for (c, ci), st in zip(data, static, strict=True):
-            if st is None:
-                if ci is not None:
-                    self._set(r, c, "ignored", "value column without a header", None)
-                continue
-            letter, col_ind, col_en, col_parts, col_brk, col_reg, col_year, col_unit, col_mark = st
-            if row_ind is not None:
-                indicator, indicator_en = row_ind, row_en
+        rs = str(r + 1)
+        out = table.out
+        if not no_cache and plan.colset.isdisjoint(g.nonplain[r]):
+            # every value cell is a plain number (no note, no unit of its own: status A) or
+            # empty (status M); both take the column's unit and marker
+            if rmap.keys() >= plan.colset:
+                values = list(map(_VALUE, map(rmap.__getitem__, cols)))
+                status = ["A"] * n
+                present = cols
             else:
-                indicator, indicator_en = col_ind, col_en
-            breakdown = " / ".join([*col_parts, *extra]) if extra else col_brk
-            if ci is None:
-                value, status, cnote, cunit = nan, "M", None, None
-            else:
-                kind = ci.kind
-                cunit = ci.unit
-                if kind == _NUM:
-                    value, status, cnote = ci.value, "A", ci.note
-                    if panel and value == 0:
-                        value, status = nan, "Z"
-                    role = "value"
-                elif kind == _MARK or kind == _BLANK:
-                    value, status, cnote = nan, ci.status, ci.note
-                    role = "marker"
+                nan = math.nan
+                cis = list(map(rmap.get, cols))
+                values = [nan if ci is None else ci.value for ci in cis]
+                status = ["M" if ci is None else "A" for ci in cis]
+                present = [c for c in cols if c in rmap]
+            if panel and 0.0 in values:
+                # zero as a missing-value code of a research panel
+                status = ["Z" if v == 0 else st for v, st in zip(values, status, strict=True)]
+                values = [math.nan if v == 0 else v for v in values]
+            units, mults = plan.units(row_unit, fallback_unit)
+            out[5].extend(values)
+            out[6].extend(units)
+            out[7].extend(status)
+            out[8].extend([row_marker] * n if row_marker else plan.marks)
+            out[10].extend(mults)
+            if want:
+                for c in present:
+                    self._set(r, c, "value", None, tid)
+        else:
+            nan = math.nan
+            vals: list[Any] = []
+            stats: list[str] = []
+            marks: list[str | None] = []
+            units_l: list[str | None] = []
+            for c, col_unit, col_mark in zip(cols, plan.col_units, plan.marks, strict=True):
+                ci = rmap.get(c)
+                if ci is None:
+                    value, status, cnote, cunit = nan, "M", None, None
                 else:
-                    value, status, cnote = nan, "X", None
-                    role = "marker"
-                if want:
-                    self._set(r, c, role, None, tid)
-                if no_cache and (r, c) in no_cache:
-                    value, status = nan, "F"
-            unit = cunit or col_unit or row_unit or fallback_unit
-            append(
-                (
-                    indicator,
-                    indicator_en,
-                    breakdown,
-                    row_reg or col_reg,
-                    row_year or col_year,
-                    value,
-                    unit,
-                    status,
-                    cnote or row_marker or col_mark,
-                    f"{letter}{rownum}",
-                    _mult(unit),
-                    level,
-                    parent,
-                )
-            )
+                    kind = ci.kind
+                    cunit = ci.unit
+                    if kind == _NUM:
+                        value, status, cnote = ci.value, "A", ci.note
+                        if panel and value == 0:
+                            value, status = nan, "Z"
+                        role = "value"
+                    elif kind == _MARK or kind == _BLANK:
+                        value, status, cnote = nan, ci.status, ci.note
+                        role = "marker"
+                    else:
+                        value, status, cnote = nan, "X", None
+                        role = "marker"
+                    if want:
+                        self._set(r, c, role, None, tid)
+                    if no_cache and (r, c) in no_cache:
+                        value, status = nan, "F"
+                vals.append(value)
+                stats.append(status)
+                marks.append(cnote or row_marker or col_mark)
+                units_l.append(cunit or col_unit or row_unit or fallback_unit)
+            out[5].extend(vals)
+            out[6].extend(units_l)
+            out[7].extend(stats)
+            out[8].extend(marks)
+            out[10].extend([_mult(u) for u in units_l])
+        if row_ind is not None:
+            out[0].extend([row_ind] * n)
+            out[1].extend([rowinfo["en"]] * n)
+        else:
+            out[0].extend(plan.inds)
+            out[1].extend(plan.ens)
+        if extra:
+            out[2].extend([" / ".join([*p, *extra]) for p in plan.parts])
+        else:
+            out[2].extend(plan.brks)
+        out[3].extend([row_reg] * n if row_reg else plan.regs)
+        out[4].extend([row_year] * n if row_year else plan.years)
+        out[9].extend([letter + rs for letter in plan.letters])
+        out[11].extend([rowinfo["level"]] * n)
+        out[12].extend([rowinfo["parent"]] * n)
 
     def _finish(self, table: _Table, result: SheetResult) -> None:
         marked: dict[str, str] = {}
@@ -1617,19 +1733,22 @@ class _SheetParser:
         gen = " ".join(general) if general else None
         tid = table.table_id or table.label_id
         cols = result.columns
-        n = len(table.rows)
+        (ind, ind_en, brk, reg, yr, val, unit, status, marker, cell, mult, level, parent) = (
+            table.out
+        )
+        n = len(cell)
         if not n:
             return
-        (ind, ind_en, brk, reg, yr, val, unit, status, marker, cell, mult, level, parent) = (
-            list(x) for x in zip(*table.rows, strict=True)
-        )
-        notes = []
-        for m in marker:
-            if m:
-                linked = marked.get(m) or f"marker {m}"
-                notes.append(linked if gen is None else f"{linked} {gen}")
-            else:
-                notes.append(gen)
+        if any(marker):
+            notes = []
+            for m in marker:
+                if m:
+                    linked = marked.get(m) or f"marker {m}"
+                    notes.append(linked if gen is None else f"{linked} {gen}")
+                else:
+                    notes.append(gen)
+        else:
+            notes = [gen] * n
         for name, values in (
             ("table_id", [tid] * n),
             ("table_title", [table.title] * n),
@@ -1649,6 +1768,72 @@ class _SheetParser:
             ("parent", parent),
         ):
             cols.setdefault(name, []).extend(values)
+
+
+#: Fields of ``_Table.out`` (the tidy columns built per table).
+_OUT_FIELDS: tuple[str, ...] = (
+    "indicator",
+    "indicator_en",
+    "breakdown",
+    "region",
+    "year",
+    "value",
+    "unit",
+    "status",
+    "marker",
+    "source_cell",
+    "unit_mult",
+    "level",
+    "parent",
+)
+_VALUE = attrgetter("value")
+
+
+class _Plan:
+    """Column-level parts of the tidy rows of one table segment (the value columns with a
+    header, in order), computed once and reused for every body row."""
+
+    __slots__ = (
+        "cols",
+        "colset",
+        "headless",
+        "letters",
+        "inds",
+        "ens",
+        "parts",
+        "brks",
+        "regs",
+        "years",
+        "col_units",
+        "marks",
+        "_units",
+    )
+
+    def __init__(self, data_cols: list[int], static: list[tuple | None]) -> None:
+        sel = [(c, st) for c, st in zip(data_cols, static, strict=True) if st is not None]
+        self.cols = [c for c, _ in sel]
+        self.colset = set(self.cols)
+        self.headless = {c for c, st in zip(data_cols, static, strict=True) if st is None}
+        sts = [st for _, st in sel]
+        self.letters = [st[0] for st in sts]
+        self.inds = [st[1] for st in sts]
+        self.ens = [st[2] for st in sts]
+        self.parts = [st[3] for st in sts]
+        self.brks = [st[4] for st in sts]
+        self.regs = [st[5] for st in sts]
+        self.years = [st[6] for st in sts]
+        self.col_units = [st[7] for st in sts]
+        self.marks = [st[8] for st in sts]
+        self._units: dict[tuple, tuple[list, list]] = {}
+
+    def units(self, row_unit: str | None, fallback: str | None) -> tuple[list, list]:
+        """Units and unit multipliers of a row whose cells carry no unit of their own."""
+        key = (row_unit, fallback)
+        got = self._units.get(key)
+        if got is None:
+            units = [cu or row_unit or fallback for cu in self.col_units]
+            got = self._units[key] = (units, [_mult(u) for u in units])
+        return got
 
 
 def _col_dims(
@@ -1722,6 +1907,7 @@ def clear_caches() -> None:
     """Empty the label and cell caches (benchmarks use it to time cold reads)."""
     for fn in (_classify_str, _stub_label, _mult, _norm, _key, _split):
         fn.cache_clear()
+    clean._clear_caches()
 
 
 def _indicator_from_title(title: str | None) -> str | None:

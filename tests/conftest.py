@@ -265,6 +265,36 @@ def _cells_csv(data: bytes) -> dict[tuple[str, str], Any]:
     return cells
 
 
+def _cells_spreadsheetml(data: bytes) -> dict[tuple[str, str], Any]:
+    """Excel 2003 XML: rows/cells with ss:Index jumps and MergeAcross/MergeDown spans."""
+    from lxml import etree
+
+    ns = "{urn:schemas-microsoft-com:office:spreadsheet}"
+    root = etree.fromstring(data)
+    cells = {}
+    for ws in root.iter(f"{ns}Worksheet"):
+        name = ws.get(f"{ns}Name")
+        taken: set[tuple[int, int]] = set()
+        r = -1
+        for row in ws.iter(f"{ns}Row"):
+            r = int(row.get(f"{ns}Index", r + 2)) - 1
+            c = -1
+            for cell in row.iter(f"{ns}Cell"):
+                c = int(cell.get(f"{ns}Index")) - 1 if cell.get(f"{ns}Index") else c + 1
+                while (r, c) in taken:
+                    c += 1
+                across = int(cell.get(f"{ns}MergeAcross", 0))
+                down = int(cell.get(f"{ns}MergeDown", 0))
+                for dr in range(down + 1):
+                    for dc in range(across + 1):
+                        taken.add((r + dr, c + dc))
+                data_el = cell.find(f"{ns}Data")
+                if data_el is not None and (data_el.text or "") != "":
+                    cells[(name, a1(r, c))] = data_el.text
+                c += across
+    return cells
+
+
 def source_cells(path: Path, *, formulas: bool) -> dict[tuple[str, str], Any]:
     """Non-empty cells of any container, keyed by (sheet, A1)."""
     data = _decrypt_if_needed(path.read_bytes())
@@ -273,6 +303,8 @@ def source_cells(path: Path, *, formulas: bool) -> dict[tuple[str, str], Any]:
         return _cells_calamine(data)
     if data[:2] == b"PK":
         return _cells_openpyxl(data) if formulas else _cells_calamine(data)
+    if head.startswith(b"<") and b"urn:schemas-microsoft-com:office:spreadsheet" in data[:2048]:
+        return _cells_spreadsheetml(data)
     if head.startswith(b"<"):
         return _cells_html(data.decode("utf-8", errors="replace"))
     return _cells_csv(data)

@@ -378,3 +378,15 @@ def test_error_fixtures_raise_the_declared_error_naming_the_file(name):
         greenstats.read_yearbook(FIXTURES_DIR / name)
     assert name in str(info.value)
     assert info.value.fix, "the message must say how to fix it"
+
+
+def test_read_yearbooks_over_the_whole_fixture_folder():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tidy = greenstats.read_yearbooks(FIXTURES_DIR, jobs=2, progress=False)
+    failed = {Path(str(f)).name for f in tidy.attrs["errors"]["file"]}
+    assert set(FAILING) <= failed
+    assert not (set(OK) & failed), set(OK) & failed
+    assert set(tidy["source_file"]) == set(OK)  # manifest.json and the recipe YAML give no rows
+    for name in ("f04_unit_column.xlsx", "c3_html_table.xls", "c4_gbk_csv.xls"):
+        assert (tidy["source_file"] == name).sum() == MANIFEST[name]["n_rows"]

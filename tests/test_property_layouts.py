@@ -4,7 +4,7 @@ Hypothesis draws a small tidy table (indicators with units, regions, years, valu
 markers) and a layout: years across or down; header depth 1-3 with merges; the unit in the
 header or on a unit line; optional title, notes, a page-break repeat (续表) or a second page
 tiled to the right with a vertical offset; a footnote marker ① on one value with its note;
-leading empty rows/columns; year cells as numbers, floats, ``2020年``, ``2020 年`` or ``2020年末``, ascending
+leading empty rows/columns; year cells as numbers, floats, ``2020年``, ``2020 年``, ``2020年末`` or a mix of numbers and text, ascending
 or descending; bilingual indicator headers (``中文(单位)\r\nEnglish``); region labels indented
 with ASCII, U+3000 or U+00A0 spaces. Header depth 3 adds a row with the unit (or, with a unit
 line, the English name). Layouts with header depth 1 either carry one region only, passed as
@@ -166,7 +166,7 @@ def cases(draw) -> Case:
         paging=draw(st.sampled_from(["single", "repeat", "tile"])) if repeat_ok else "single",
         lead_rows=draw(st.integers(0, 3)),
         lead_cols=draw(st.integers(0, 2)),
-        year_style=draw(st.sampled_from(["int", "float", "text", "spaced", "end"])),
+        year_style=draw(st.sampled_from(["int", "float", "text", "spaced", "end", "mixed"])),
         text_numbers=text_numbers,
         bilingual=draw(st.booleans()),
         indent=draw(st.sampled_from(["", "  ", "\u3000\u3000", "\xa0\xa0"])),
@@ -177,6 +177,8 @@ def cases(draw) -> Case:
 
 
 def _year_cell(case: Case, y: int):
+    if case.year_style == "mixed":  # typed inconsistently: numbers and text in one table
+        return y if y % 2 else f"{y}年"
     styles = {"int": y, "float": float(y), "text": f"{y}年", "spaced": f"{y} 年", "end": f"{y}年末"}
     return styles[case.year_style]
 

@@ -641,8 +641,12 @@ def _xlsx_cell_extras(
     return out
 
 
+_MAY_ERROR = re.compile(rb"""t=(?:"e"|'e')""")
+
+
 def _may_hold_error(xml: bytes) -> bool:
-    return b't="e"' in xml or b"t='e'" in xml
+    """``t="e"`` or ``t='e'`` anywhere (one regex pass: faster than two substring tests)."""
+    return _MAY_ERROR.search(xml) is not None
 
 
 def _needs_scan(xml: bytes) -> bool:
