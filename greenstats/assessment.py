@@ -497,7 +497,7 @@ def _clean_series(series: Any, label: str) -> tuple[pd.Series, list[str]]:
 
 @lru_cache(maxsize=1)
 def _default_targets() -> pd.DataFrame:
-    from greenstats.targets import load_targets  # lazy: helper P's module
+    from greenstats.targets import load_targets  # lazy: loads the YAML only when needed
 
     return load_targets()
 

@@ -91,7 +91,7 @@ DAMPING = 0.8
 #: Default years of the zero-drift prior of ``rw_drift`` (0: none); see :func:`forecast`.
 DRIFT_PRIOR = 0.0
 #: Default drift estimator of ``rw_drift``: the median of the per-year differences (True) or
-#: their mean (False, the textbook formula). The median was chosen by helper T1b on the
+#: their mean (False, the textbook formula). The median was chosen on the
 #: development half of the CEADs backtest (KS of the PIT 0.063 against 0.083 for the mean)
 #: among ten candidates; on the held-out half it improved KS from 0.204 to 0.183, still short
 #: of the 0.10 goal (see benchmarks/bench_trends_ceads.py).

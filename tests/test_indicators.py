@@ -133,7 +133,7 @@ def test_incompatible_or_unknown_units_raise():
 
 # ---------------------------------------------------------------- labels
 SAMPLE_LABELS = {
-    # labels of the lead's simulated sample yearbook (brief) -> catalogue code
+    # labels of the simulated sample yearbook in data/raw (data/make_sample.py) -> catalogue code
     "能源消费总量": "energy_consumption",
     "规模以上工业能源消费量": "industrial_energy_consumption",
     "规模以上工业增加值": "industrial_value_added",

@@ -106,3 +106,25 @@ def test_cli_run_no_html(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "SIMULATED" in out and "report index:" in out
     assert (tmp_path / "r" / "index.html").is_file()
+
+
+def test_every_sample_label_maps_to_the_catalogue(job):
+    """Only marker cells (years not collected) may stay out of the panel of the sample."""
+    base, _ = job
+    unmapped = pd.read_csv(base / "processed" / "unmapped.csv")
+    assert set(unmapped["reason"]) <= {"marker M"}, unmapped.to_string()
+
+
+def test_scorecard_ex_post_matches_the_workbook(job):
+    """Water use 2022 (sheet 9-5, row of 2022) against the cap of 29.55亿立方米, by hand."""
+    from openpyxl import load_workbook
+
+    ws = load_workbook(SAMPLE, read_only=True)["9-5"]
+    rows = {r[0]: r[1] for r in ws.iter_rows(min_row=5, max_col=2, values_only=True) if r[0]}
+    water_2022 = rows["2022年"]
+    base, _ = job
+    card = pd.read_parquet(base / "processed" / "scorecard.parquet").set_index("target_id")
+    row = card.loc["water.total_use.2022"]
+    assert int(row["latest_year"]) == 2022  # ex post: the deadline year's value is judged
+    assert row["latest_value"] == pytest.approx(water_2022)
+    assert bool(row["achieved"]) == (water_2022 <= 29.55)
