@@ -581,7 +581,24 @@ class _SheetParser:
         return [(lo, hi) for lo, hi in merged]
 
     # ---------------------------------------------------------------- rows
-    def _year_header_row(self, cells: list[tuple[int, _Cell]]) -> bool:
+    def _year_header_row(self, cells: list[tuple[int, _Cell]], r: int) -> bool:
+        """Whether row ``r`` (its non-empty ``cells``) is a header row of years.
+
+        Years typed inconsistently count (``2020 | 2021年``); a row of years down whose
+        values look like years (``2019年 | 2018 | 2019``) is a body row.
+
+        Examples
+        --------
+        >>> from greenstats.io.containers import Sheet
+        >>> s = Sheet(name="S", cells=[["地区", "产值"], [None, 2020.0, "2021年"],
+        ...                            ["海州区", 781.2, 800.5]], merged=((0, 1, 0, 2),))
+        >>> [(x["year"], x["value"]) for x in parse_sheet(s, file_name="f.xlsx").rows]
+        [(2020, 781.2), (2021, 800.5)]
+        >>> s = Sheet(name="S", cells=[["年份", "竣工数"], ["2019年", 2018.0],
+        ...                            ["2020年", 2020.0]], merged=())
+        >>> [(x["year"], x["value"]) for x in parse_sheet(s, file_name="f.xlsx").rows]
+        [(2019, 2018.0), (2020, 2020.0)]
+        """
         ys = []
         for _, ci in cells:
             if ci.kind == _NUM:
@@ -591,6 +608,23 @@ class _SheetParser:
                 ys.append(int(v))
         if not ys:
             return False
+        if len(ys) < len(cells):
+            c0, first = cells[0]
+            if (
+                first.kind == _TEXT
+                and _only_year(first.text)
+                and (self._text_year_at(r - 1, c0) or self._text_year_at(r + 1, c0))
+            ):
+                # a text year first in the row, and in the rows above or below: the stub of
+                # years down (``2020年 | 2019 | 2021``: values that look like years)
+                return False
+            # ``2020 | 2021年``: a header typed inconsistently (a year as text beside a year
+            # as a number)
+            ys = [
+                int(v.value) if v.kind == _NUM else int(v.text.strip()[:4])
+                for _, v in cells
+                if v.kind == _NUM or (v.kind == _TEXT and _only_year(v.text))
+            ]
         nums = ys
         if len(nums) < 2:
             # one year column: a header only when a stub header word stands beside it
@@ -606,15 +640,19 @@ class _SheetParser:
                     return True
         return False
 
+    def _text_year_at(self, r: int, c: int) -> bool:
+        ci = self.g.get(r, c) if r >= 0 else None
+        return ci is not None and ci.kind == _TEXT and _only_year(ci.text)
+
     def _data_row(self, r: int, lo: int, hi: int) -> bool:
         g = self.g
         cells = g.cells(r, lo, hi)
         if cells is g.row_cells[r] and len(cells) > len(g.nonplain[r]):
             # the whole row is in the band and holds a plain number
-            return not self._year_header_row(cells)
+            return not self._year_header_row(cells, r)
         if not any(ci.kind in (_NUM, _MARK) for _, ci in cells):
             return False
-        if self._year_header_row(cells):
+        if self._year_header_row(cells, r):
             return False
         # a row of one text cell holding a marker-like "一" is text, not data
         if all(ci.kind == _MARK for _, ci in cells) and len(cells) == 1:
@@ -647,7 +685,7 @@ class _SheetParser:
         if len(cells) == 1 and cells[0][1].kind == _TEXT:
             tid, _ = clean.parse_title(cells[0][1].text)
             return tid is not None
-        if self._year_header_row(cells):
+        if self._year_header_row(cells, r):
             return True
         texts = [c for c, ci in cells if ci.kind == _TEXT]
         if len(texts) < 2 or len(texts) != len(cells):
@@ -1135,13 +1173,12 @@ class _SheetParser:
             and "year" in stub_roles.values()
             and "region" in stub_roles.values()
         )
-        levels_by_row: list[tuple[int, str]] = []
+        levels_by_row: list[list[Any]] = []
         statics: dict[tuple[bool, bool], _Plan] = {}
         data_set = set(data_cols)
         for r in range(bs, be + 1):
             if r in skip or not g.cells(r, lo, hi):
                 continue
-            rowinfo = self._row_dims(r, stub_cols, stub_roles, levels_by_row)
             rmap = g.row_map[r]
             if rmap.keys() >= data_set and data_set.isdisjoint(g.nonplain[r]):
                 data = None  # plain numbers in every value column (built when needed)
@@ -1149,6 +1186,7 @@ class _SheetParser:
             else:
                 data = [(c, rmap.get(c)) for c in data_cols]
                 has_val = any(ci is not None and ci.kind != _BLANK for _, ci in data)
+            rowinfo = self._row_dims(r, stub_cols, stub_roles, levels_by_row, not has_val)
             has_label = rowinfo["has_label"]
             if not has_val:
                 # section heading (province row, 其中, chapter line) or a stub-only line
@@ -1501,9 +1539,19 @@ class _SheetParser:
             "marker": col_marker,
         }
 
-    def _row_dims(self, r, stub_cols, stub_roles, levels_by_row) -> dict[str, Any]:
+    def _row_dims(
+        self, r, stub_cols, stub_roles, levels_by_row, heading: bool = False
+    ) -> dict[str, Any]:
+        """Dimensions of body row ``r`` from its stub cells.
+
+        ``levels_by_row`` is the stack of the rows above by indent level, as
+        ``[level, label, unit, heading, en]`` (``heading``: a row without values); a row
+        below a value-less heading takes dimensions from it (see :func:`_heading_dims`).
+        """
         year = region = indicator = en = unit = level = parent = marker = None
         extra: list[str] = []
+        entry: list[Any] | None = None
+        from_heading = region_head = None
         has_label = False
         rmap = self.g.row_map[r]
         for c in stub_cols:
@@ -1540,8 +1588,12 @@ class _SheetParser:
                     level = lev
                     while levels_by_row and levels_by_row[-1][0] >= lev:
                         levels_by_row.pop()
-                    parent = levels_by_row[-1][1] if levels_by_row else None
-                    levels_by_row.append((lev, label))
+                    if levels_by_row:
+                        parent = levels_by_row[-1][1]
+                        if not heading:
+                            from_heading = _heading_dims(label, levels_by_row)
+                    entry = [lev, label, u, heading, None]
+                    levels_by_row.append(entry)
                 else:
                     extra.append(label)
                 if role == "region" and level is None:
@@ -1549,7 +1601,25 @@ class _SheetParser:
                     while levels_by_row and levels_by_row[-1][0] >= lev:
                         levels_by_row.pop()
                     parent = levels_by_row[-1][1] if levels_by_row else None
-                    levels_by_row.append((lev, label))
+                    if parent is not None and not heading:
+                        top = levels_by_row[-1]
+                        if top[2] and _place_label(label) and top[3] and not _place_label(top[1]):
+                            # 地区生产总值(亿元) without values over indented regions: the
+                            # indicator of the rows below (a heading with a unit only, so that
+                            # a group such as 东部 over provinces stays a plain parent)
+                            region_head = top
+                    entry = [lev, label, u, heading, None]
+                    levels_by_row.append(entry)
+        if entry is not None:
+            entry[4] = en
+        if from_heading is not None and region is None:
+            # a value-less heading row above: 地区生产总值(亿元) over indented regions, or a
+            # county over indented indicators
+            head, region = from_heading
+            if head is not None:
+                indicator, unit, en = head[1], unit or head[2], head[4]
+        elif region_head is not None and indicator is None:
+            indicator, unit, en = region_head[1], unit or region_head[2], region_head[4]
         return {
             "year": year,
             "region": region,
@@ -1871,6 +1941,42 @@ def _col_dims(
                 region = rest.pop(i)
                 break
     return levels[0], col["en"], tuple(rest), region
+
+
+def _place_label(label: str) -> bool:
+    """A region name in a stub (``全市``, ``海州区``), not a word such as ``城市``/``地区``."""
+    return _region_like(label) and _key(label) not in _REGION_WORDS
+
+
+def _heading_dims(label: str, stack: list[list[Any]]) -> tuple[list[Any] | None, str] | None:
+    """What a stub row with values takes from the value-less heading rows above it.
+
+    ``stack`` holds the rows above with a lower indent level, nearest last, as
+    ``[level, label, unit, heading, en]``. Returns ``(indicator_row, region)`` or None:
+
+    - an indicator heading over indented regions (``地区生产总值(亿元)`` above ``　　全市``):
+      the indicator (with its unit) is the heading's, the region the row's own label;
+    - a region heading over indented indicators (``东海县`` above ``　　常住人口(万人)``):
+      the region is the heading's (``indicator_row`` None: the row keeps its indicator).
+
+    Examples
+    --------
+    >>> head = [0, "地区生产总值", "亿元", True, None]
+    >>> ind, region = _heading_dims("海州区", [head])
+    >>> ind[1], ind[2], region
+    ('地区生产总值', '亿元', '海州区')
+    >>> _heading_dims("常住人口", [[0, "东海县", None, True, None]])
+    (None, '东海县')
+    >>> _heading_dims("海州区", [[0, "地区生产总值", "亿元", False, None]]) is None  # has values
+    True
+    """
+    if _place_label(label):
+        top = stack[-1]
+        return (top, label) if top[3] and not _place_label(top[1]) else None
+    for entry in reversed(stack):
+        if entry[3] and _place_label(entry[1]):
+            return None, entry[1]
+    return None
 
 
 @lru_cache(maxsize=65536)

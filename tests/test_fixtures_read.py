@@ -390,3 +390,35 @@ def test_read_yearbooks_over_the_whole_fixture_folder():
     assert set(tidy["source_file"]) == set(OK)  # manifest.json and the recipe YAML give no rows
     for name in ("f04_unit_column.xlsx", "c3_html_table.xls", "c4_gbk_csv.xls"):
         assert (tidy["source_file"] == name).sum() == MANIFEST[name]["n_rows"]
+
+
+SAMPLE = FIXTURES_DIR.parents[2] / "data" / "raw" / "lianyungang-yearbook-SIMULATED.xlsx"
+
+
+def test_simulated_sample_sheet_10_3_cell_for_cell():
+    """The project's simulated sample (data/raw): every body cell of sheet 10-3 comes out at its
+    address, with the year of its column header, read here independently with openpyxl."""
+    import openpyxl
+
+    if not SAMPLE.is_file():
+        pytest.skip(f"sample workbook missing: {SAMPLE}")
+    ws = openpyxl.load_workbook(SAMPLE)["10-3"]
+    tidy = greenstats.read_yearbook(SAMPLE, sheet="10-3")
+    by_cell = tidy.set_index("source_cell")
+    checked = 0
+    for row in ws.iter_rows(min_row=4, min_col=3):
+        for cell in row:
+            year = ws.cell(3, cell.column).value
+            if cell.value is None or not isinstance(year, int):
+                continue
+            got = by_cell.loc[cell.coordinate]
+            assert int(got["year"]) == year, cell.coordinate
+            assert got["indicator"] == ws.cell(cell.row, 1).value, cell.coordinate
+            assert got["unit"] == ws.cell(cell.row, 2).value, cell.coordinate
+            if isinstance(cell.value, int | float):
+                assert got["status"] == "A" and math.isclose(got["value"], cell.value)
+            else:  # the "—" markers
+                assert got["status"] == "M" and pd.isna(got["value"]), cell.coordinate
+            checked += 1
+    assert checked >= 50
+    assert "连云港" in str(tidy["region"].iloc[0])  # the title names the city

@@ -207,3 +207,12 @@ def test_real_ledger_roles(rel):
         (s, c, role.get((s, c)), ok) for s, c, ok in REAL_ROLES[rel] if role.get((s, c)) not in ok
     ]
     assert not bad, bad
+
+
+SAMPLES = sorted((FIXTURES_DIR.parents[2] / "data" / "raw").glob("*.xlsx"))
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=[p.name for p in SAMPLES])
+def test_ledger_invariant_project_sample(path):
+    bad = check_invariant(path, formulas=True)
+    assert not bad, "\n".join(bad)
