@@ -437,17 +437,7 @@ def _clean_series(series: Any, label: str) -> tuple[pd.Series, list[str]]:
         and idx.is_monotonic_increasing
     ):  # fast path: already float values on sorted int years
         s = pd.Series(series.to_numpy(dtype=float), index=idx.astype("int64"))
-        finite = np.isfinite(s.to_numpy())
-        if not finite.all():
-            warnings.append(f"missing or infinite values in {s.index[~finite].tolist()} dropped")
-            s = s[finite]
-        if s.empty:
-            raise SeriesError(
-                f"{label}: no observations",
-                key=label,
-                fix="check that the panel has values for this indicator and region",
-            )
-        return s, warnings
+        return _finite_or_raise(s, label, warnings), warnings
     if isinstance(idx, pd.DatetimeIndex | pd.PeriodIndex):
         years = np.asarray(idx.year, dtype=float)
     else:
@@ -480,11 +470,14 @@ def _clean_series(series: Any, label: str) -> tuple[pd.Series, list[str]]:
             key=label,
             fix="keep one value per year (filter the breakdown or aggregate first)",
         )
-    s = s.sort_index()
+    return _finite_or_raise(s.sort_index(), label, warnings), warnings
+
+
+def _finite_or_raise(s: pd.Series, label: str, warnings: list[str]) -> pd.Series:
+    """Drop missing or infinite values (with a warning); raise when nothing is left."""
     finite = np.isfinite(s.to_numpy())
     if not finite.all():
-        dropped = s.index[~finite].tolist()
-        warnings.append(f"missing or infinite values in {dropped} dropped")
+        warnings.append(f"missing or infinite values in {s.index[~finite].tolist()} dropped")
         s = s[finite]
     if s.empty:
         raise SeriesError(
@@ -492,7 +485,7 @@ def _clean_series(series: Any, label: str) -> tuple[pd.Series, list[str]]:
             key=label,
             fix="check that the panel has values for this indicator and region",
         )
-    return s, warnings
+    return s
 
 
 @lru_cache(maxsize=1)

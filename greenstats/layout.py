@@ -594,10 +594,10 @@ class _SheetParser:
         ...                            ["海州区", 781.2, 800.5]], merged=((0, 1, 0, 2),))
         >>> [(x["year"], x["value"]) for x in parse_sheet(s, file_name="f.xlsx").rows]
         [(2020, 781.2), (2021, 800.5)]
-        >>> s = Sheet(name="S", cells=[["年份", "竣工数"], ["2019年", 2018.0],
-        ...                            ["2020年", 2020.0]], merged=())
+        >>> s = Sheet(name="S", cells=[["年份", "用水", "用电"], ["2019年", 2018.0, 2019.0],
+        ...                            ["2020年", 29.1, 12.0]], merged=())
         >>> [(x["year"], x["value"]) for x in parse_sheet(s, file_name="f.xlsx").rows]
-        [(2019, 2018.0), (2020, 2020.0)]
+        [(2019, 2018.0), (2019, 2019.0), (2020, 29.1), (2020, 12.0)]
         """
         ys = []
         for _, ci in cells:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from greenstats.errors import SpecError
-from greenstats.schema import COMPARATORS
+from greenstats.schema import COMPARATORS, TARGET_COLUMNS
 from greenstats.specs import read_package_yaml, read_yaml
 
 _FILE = "greenstats/data/targets.yaml"
@@ -87,20 +87,7 @@ class OverrideSpec:
     note: str | None = None
 
 
-_TARGET_FIELDS = {
-    "target_id",
-    "clause",
-    "indicator",
-    "deadline",
-    "comparator",
-    "value",
-    "unit",
-    "base_year",
-    "tolerance",
-    "departments",
-    "text_zh",
-    "note",
-}
+_TARGET_FIELDS = {*TARGET_COLUMNS, "note"}
 
 
 def _number(value: Any, field: str, key: str, file: str) -> float | None:
