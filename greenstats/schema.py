@@ -56,9 +56,6 @@ STATUS_LEGEND: dict[str, str] = {
     "L": "below the table's smallest unit, exists but not shown (… or ...)",
     "F": "formula without a cached value: the value is unknown, never 0",
     "Z": "zero used as a missing-value code in a research panel (value kept as NaN)",
-    "E": "estimate, as flagged by the table",
-    "P": "provisional, as flagged by the table",
-    "B": "break in series, as flagged by the table",
     "X": "text that is neither a number nor a known marker",
 }
 
