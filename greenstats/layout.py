@@ -50,8 +50,11 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from operator import attrgetter
+from itertools import chain
+from operator import attrgetter, itemgetter
 from typing import Any
+
+import numpy as np
 
 from greenstats import clean
 from greenstats.errors import GreenstatsError, LayoutError
@@ -212,10 +215,15 @@ class SheetResult:
     columns: dict[str, list[Any]] = field(default_factory=dict)
     ledger: list[LedgerEntry] = field(default_factory=list)
     context: dict[str, Any] = field(default_factory=dict)
+    #: ``columns`` holds, per column, a list of pieces (lists, or pyarrow/numpy/pandas
+    #: arrays built in bulk) rather than one list of values (``parse_sheet(columnar=True)``)
+    columnar: bool = False
 
     @property
     def n_rows(self) -> int:
         """Number of tidy rows."""
+        if self.columnar:
+            return sum(len(piece) for piece in self.columns.get("source_cell", ()))
         return len(self.columns.get("source_cell", ()))
 
     @property
@@ -257,8 +265,9 @@ def _is_unit(unit: str | None) -> bool:
     return False
 
 
+@lru_cache(maxsize=16384)
 def _unit_of(text: str) -> tuple[str, str | None]:
-    """``clean.parse_unit`` guarded by :func:`_is_unit` (``(发电煤耗计算法)`` is no unit)."""
+    """``clean.parse_unit`` guarded by :func:`_is_unit` (``(发电煤耗计算法)`` is no unit; cached)."""
     label, unit = clean.parse_unit(text)
     if unit is not None and not _is_unit(unit):
         return text, None
@@ -302,6 +311,11 @@ def _classify(v: Any) -> _Cell | None:
     return _classify_str(s)
 
 
+#: First characters of the missing-value words that start with a Chinese character (一, 无):
+#: a text starting with another Chinese character is never a marker.
+_CJK_MISSING_FIRST = frozenset(w[0] for w in clean._MISSING if w and "\u4e00" <= w[0] <= "\u9fff")
+
+
 @lru_cache(maxsize=65536)
 def _classify_str(s: str) -> _Cell:
     """Classify a text cell (cached: labels repeat; the cells are never modified)."""
@@ -309,7 +323,9 @@ def _classify_str(s: str) -> _Cell:
         # a Chinese character first: never a number (neither float() nor the number
         # patterns of clean.parse_number accept it); only a missing-value word such as
         # 一 is a marker, exactly as clean.parse_number decides
-        if s.translate(clean._SPACE_TO_ASCII).strip().lower() in clean._MISSING:
+        if s[0] in _CJK_MISSING_FIRST and (
+            s.translate(clean._SPACE_TO_ASCII).strip().lower() in clean._MISSING
+        ):
             return _Cell(_MARK, s, None, "M", None)
         return _Cell(_TEXT, s, status="X")
     if s.strip(" \t\r\n") == "":
@@ -483,6 +499,9 @@ class _Table:
     band_lo: int = 0
     first_row: int = 0
     last_row: int = 0
+    # the rows of a panel body read in bulk, as arrays by field of ``_OUT_FIELDS`` (they come
+    # before the rows in ``out``); see ``_SheetParser._panel_block``
+    block: list[Any] | None = None
 
 
 class _SheetParser:
@@ -504,6 +523,7 @@ class _SheetParser:
         self.g = _Grid(sheet)
         self.roles: dict[tuple[int, int], tuple[str, str | None, Any]] = {}
         self.want_ledger = True
+        self.columnar = False
         self.tables: list[_Table] = []
 
     # ---------------------------------------------------------------- roles
@@ -539,14 +559,18 @@ class _SheetParser:
         r1 = g.nr if r1 is None else r1
         hi = g.nc - 1 if hi is None else hi
         if r0 == 0 and r1 == g.nr and lo == 0 and hi == g.nc - 1:
-            used_set: set[int] = set().union(*g.row_map)
-            num_cols: set[int] = set()
-            for m, other in zip(g.row_map, g.nonplain, strict=True):
-                if other:
-                    num_cols.update(m.keys() - set(other))
-                    num_cols.update(c for c in other if m[c].kind in (_NUM, _MARK))
-                else:
-                    num_cols.update(m)
+            # a column holds a plain number where it has more cells than cells that are not
+            # plain; the columns of only other cells are looked at cell by cell
+            total = Counter(chain.from_iterable(g.row_map))
+            nonplain = Counter(chain.from_iterable(g.nonplain))
+            used_set: set[int] = set(total)
+            num_cols: set[int] = {c for c, k in total.items() if k > nonplain[c]}
+            rest = set(nonplain) - num_cols
+            if rest:
+                for m, other in zip(g.row_map, g.nonplain, strict=True):
+                    for c in other:
+                        if c in rest and m[c].kind in (_NUM, _MARK):
+                            num_cols.add(c)
         else:
             keys = [(c, ci) for r in range(r0, r1) for c, ci in g.cells(r, lo, hi)]
             used_set = {c for c, _ in keys}
@@ -705,7 +729,13 @@ class _SheetParser:
         g = self.g
         skip = {r - 1 for r in (self.recipe.skip_rows if self.recipe else ())}
         r1 = g.nr if r1 is None else r1
-        rows = [r for r in range(r0, r1) if g.cells(r, lo, hi)]
+        rc = g.row_cells
+        # the rows with a cell within the band (``g.cells`` not called for a row wholly in it)
+        rows = [
+            r
+            for r in range(r0, r1)
+            if rc[r] and ((lo <= rc[r][0][0] and rc[r][-1][0] <= hi) or g.cells(r, lo, hi))
+        ]
         if not rows:
             return []
         data = [r for r in rows if r not in skip and self._data_row(r, lo, hi)]
@@ -1173,10 +1203,19 @@ class _SheetParser:
             and "year" in stub_roles.values()
             and "region" in stub_roles.values()
         )
+        done = (
+            not self.want_ledger
+            and not is_cont
+            and not skip
+            and not self.sheet.formula_no_cache
+            and self._panel_body(
+                table, bs, be, lo, hi, stub_cols, stub_roles, data_cols, columns, panel
+            )
+        )
         levels_by_row: list[list[Any]] = []
         statics: dict[tuple[bool, bool], _Plan] = {}
         data_set = set(data_cols)
-        for r in range(bs, be + 1):
+        for r in () if done else range(bs, be + 1):
             if r in skip or not g.cells(r, lo, hi):
                 continue
             rmap = g.row_map[r]
@@ -1251,37 +1290,184 @@ class _SheetParser:
             self._set_row(r, lo, hi, "note", None, tid_for_roles)
             self._add_note(table, r, text)
 
+    def _panel_body(
+        self, table, bs, be, lo, hi, stub_cols, stub_roles, data_cols, columns, panel
+    ) -> bool:
+        """The body of a tidy panel or a matrix read column-wise (no cell ledger wanted).
+
+        Applies when every body row holds a plain number in every value column and the stub
+        is one region column (plus at most one year column and identifier columns): the row
+        dimensions are read from the stub once per row and the value columns are taken in
+        bulk, the tidy columns built by repetition. Returns ``False``, having changed
+        nothing, when the body does not qualify (the row-by-row path then reads it, with
+        the same result).
+        """
+        g = self.g
+        region_cols = [c for c in stub_cols if stub_roles.get(c, "label") == "region"]
+        year_cols = [c for c in stub_cols if stub_roles.get(c, "label") == "year"]
+        if (
+            len(region_cols) != 1
+            or len(year_cols) > 1
+            or len(region_cols)
+            + len(year_cols)
+            + sum(stub_roles.get(c, "label") == "id" for c in stub_cols)
+            != len(stub_cols)
+        ):
+            return False
+        creg = region_cols[0]
+        cyear = year_cols[0] if year_cols else None
+        data_set = set(data_cols)
+        cells_in, rc = g.cells, g.row_cells
+        # the rows with a cell within the band (``g.cells`` not called for a row wholly in it)
+        rows = [
+            r
+            for r in range(bs, be + 1)
+            if rc[r] and ((lo <= rc[r][0][0] and rc[r][-1][0] <= hi) or cells_in(r, lo, hi))
+        ]
+        row_map, nonplain = g.row_map, g.nonplain
+        rmaps = [row_map[r] for r in rows]
+        if not all(
+            rm.keys() >= data_set and data_set.isdisjoint(nonplain[r])
+            for r, rm in zip(rows, rmaps, strict=True)
+        ):
+            return False
+        reg_cells = [rm.get(creg) for rm in rmaps]
+        if any(ci is None or ci.kind == _BLANK for ci in reg_cells):
+            return False
+        infos = list(map(_stub_label, [ci.text for ci in reg_cells]))
+        if not all(info[1] for info in infos):
+            return False
+        levels = [info[0] for info in infos]
+        regions = [info[1] for info in infos]
+        marks = [info[2] or None for info in infos]
+        units = [info[3] or None for info in infos]
+        if cyear is None:
+            years: list[int | None] = [None] * len(rows)
+        else:
+            years = [_stub_year(rm.get(cyear)) for rm in rmaps]
+        if len(set(levels)) <= 1:
+            # one level: every row pops the one above, no parent
+            parents: list[str | None] = [None] * len(rows)
+        else:
+            parents = []
+            stack: list[tuple[int, str]] = []
+            for lev, label in zip(levels, regions, strict=True):
+                while stack and stack[-1][0] >= lev:
+                    stack.pop()
+                parents.append(stack[-1][1] if stack else None)
+                stack.append((lev, label))
+        plan = _Plan(data_cols, self._static_cols(table, data_cols, columns, (False, True)))
+        n = len(plan.cols)
+        if not n or not rows:
+            return False
+        rec = self.recipe
+        fallback_unit = table.unit or (rec.unit if rec else None)
+        emitted = table.emitted
+        if (
+            self.columnar
+            and not table.out[9]
+            and table.block is None
+            and len(rows) * n >= _BLOCK_MIN_CELLS
+        ):
+            block = _panel_block(
+                self.sheet.cells,
+                rows,
+                plan,
+                regions,
+                years,
+                units,
+                marks,
+                levels,
+                parents,
+                fallback_unit,
+                panel,
+            )
+            if block is not None:
+                table.block = block
+                for r in rows:
+                    emitted.append((r, stub_cols, data_cols))
+                return True
+        cells = self.sheet.cells
+        cols = plan.cols
+        if n > 1:
+            get = itemgetter(*cols)
+            values = list(chain.from_iterable(map(get, map(cells.__getitem__, rows))))
+        else:
+            c0 = cols[0]
+            values = [cells[r][c0] for r in rows]
+        total = len(values)
+        status: list[str] = ["A"] * total
+        if panel and 0 in values:
+            arr = np.asarray(values, dtype="float64")
+            zero = arr == 0
+            status = np.where(zero, "Z", "A").tolist()
+            arr[zero] = math.nan
+            values = arr.tolist()
+        else:
+            values = [float(v) for v in values] if int in set(map(type, values)) else values
+        unit_l, mult_l = [], []
+        for u in units:
+            us, ms = plan.units(u, fallback_unit)
+            unit_l.append(us)
+            mult_l.append(ms)
+        out = table.out
+        out[0].extend(plan.inds * len(rows))
+        out[1].extend(plan.ens * len(rows))
+        out[2].extend(plan.brks * len(rows))
+        out[3].extend(_repeat(regions, n))
+        out[4].extend(chain.from_iterable([y] * n if y else plan.years for y in years))
+        out[5].extend(values)
+        out[6].extend(chain.from_iterable(unit_l))
+        out[7].extend(status)
+        out[8].extend(chain.from_iterable([m] * n if m else plan.marks for m in marks))
+        letters = plan.letters
+        out[9].extend([letter + rs for rs in [str(r + 1) for r in rows] for letter in letters])
+        out[10].extend(chain.from_iterable(mult_l))
+        out[11].extend(_repeat(levels, n))
+        out[12].extend(_repeat(parents, n))
+        for r in rows:
+            emitted.append((r, stub_cols, data_cols))
+        return True
+
     def _body_stats(
         self, body: list[int], lo: int, hi: int
     ) -> tuple[set[int], dict[int, list[int]]]:
         """Columns holding numbers or markers in the body rows, and per column the counts
         ``[numbers, markers and blanks, text]`` (plain numbers are counted in bulk)."""
         g = self.g
-        seen: list[int] = []  # the column of every non-empty body cell
+        row_cells, row_map, nonplain = g.row_cells, g.row_map, g.nonplain
+        whole: list[dict[int, _Cell]] = []  # rows wholly within the band: their columns
+        part: list[int] = []  # the columns of the other rows' cells within the band
+        pairs: list[tuple[int, _Cell]] = []  # the cells that are not plain numbers
+        for r in body:
+            row = row_cells[r]
+            if not row or (row[0][0] >= lo and row[-1][0] <= hi):
+                rm = row_map[r]
+                whole.append(rm)
+                other = nonplain[r]
+                if other:
+                    pairs.extend([(c, rm[c]) for c in other])
+            else:
+                cells = g.cells(r, lo, hi)
+                part.extend([c for c, _ in cells])
+                pairs.extend(cells)
         marks: list[int] = []  # markers and whitespace-only cells
         blanks: list[int] = []
         texts: list[int] = []
-        for r in body:
-            cells = g.cells(r, lo, hi)
-            if cells is g.row_cells[r]:
-                rm = g.row_map[r]
-                seen.extend(rm)
-                pairs = [(c, rm[c]) for c in g.nonplain[r]]
+        for c, ci in pairs:
+            k = ci.kind
+            if k == _NUM:
+                continue
+            if k == _MARK:
+                marks.append(c)
+            elif k == _BLANK:
+                marks.append(c)
+                blanks.append(c)
             else:
-                seen.extend([c for c, _ in cells])
-                pairs = cells
-            for c, ci in pairs:
-                k = ci.kind
-                if k == _NUM:
-                    continue
-                if k == _MARK:
-                    marks.append(c)
-                elif k == _BLANK:
-                    marks.append(c)
-                    blanks.append(c)
-                else:
-                    texts.append(c)
-        total = Counter(seen)
+                texts.append(c)
+        # the order of the counts does not matter (callers look columns up)
+        total = Counter(chain.from_iterable(whole))
+        total.update(part)
         n_mark, n_blank, n_text = Counter(marks), Counter(blanks), Counter(texts)
         stats = {c: [n - n_mark[c] - n_text[c], n_mark[c], n_text[c]] for c, n in total.items()}
         num_cols = {c for c, n in total.items() if n - n_text[c] - n_blank[c] > 0}
@@ -1803,9 +1989,14 @@ class _SheetParser:
         gen = " ".join(general) if general else None
         tid = table.table_id or table.label_id
         cols = result.columns
-        (ind, ind_en, brk, reg, yr, val, unit, status, marker, cell, mult, level, parent) = (
-            table.out
-        )
+        out = table.out
+        if table.block is not None:
+            if self.columnar and not out[9]:
+                out = table.block
+            else:
+                # rows read row by row after the bulk ones (a continuation): as lists
+                out = [_as_list(b) + o for b, o in zip(table.block, out, strict=True)]
+        (ind, ind_en, brk, reg, yr, val, unit, status, marker, cell, mult, level, parent) = out
         n = len(cell)
         if not n:
             return
@@ -1837,8 +2028,17 @@ class _SheetParser:
             ("level", level),
             ("parent", parent),
         ):
-            cols.setdefault(name, []).extend(values)
+            if self.columnar:
+                cols.setdefault(name, []).append(values)
+            elif name in cols:
+                cols[name].extend(values)
+            else:
+                cols[name] = values  # a list of this table's own: no copy needed
 
+
+#: Smallest panel body (value cells) read into arrays: below it the fixed cost of the
+#: array calls exceeds what they save, and lists are faster.
+_BLOCK_MIN_CELLS = 1000
 
 #: Fields of ``_Table.out`` (the tidy columns built per table).
 _OUT_FIELDS: tuple[str, ...] = (
@@ -1904,6 +2104,145 @@ class _Plan:
             units = [cu or row_unit or fallback for cu in self.col_units]
             got = self._units[key] = (units, [_mult(u) for u in units])
         return got
+
+
+def _panel_block(
+    cells,
+    rows,
+    plan,
+    regions,
+    years,
+    units,
+    marks,
+    levels,
+    parents,
+    fallback_unit,
+    panel,
+) -> list[Any] | None:
+    """The tidy fields (``_OUT_FIELDS``) of a panel body read in bulk, as arrays.
+
+    Column-level parts are tiled over the rows and row-level parts repeated over the value
+    columns with pyarrow ``take``; the values come as one float matrix; ``source_cell`` is
+    joined from the column letters and the row numbers. Returns ``None`` when a label is not
+    text (the list path then builds the same rows).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n, nr = len(plan.cols), len(rows)
+    total = n * nr
+    tile = np.tile(np.arange(n), nr)
+    rep = np.repeat(np.arange(nr), n)
+    lstr = pa.large_string()
+    try:
+        if n > 1:
+            get = itemgetter(*plan.cols)
+            values = np.array(list(map(get, map(cells.__getitem__, rows))), dtype="float64")
+        else:
+            c0 = plan.cols[0]
+            values = np.array([cells[r][c0] for r in rows], dtype="float64")
+        values = values.reshape(-1)
+        status: Any = ["A"] * total
+        if panel:
+            zero = values == 0
+            if zero.any():
+                status = pa.array(["A", "Z"], lstr).take(zero.astype(np.int8))
+                values[zero] = math.nan
+        # units and multipliers per distinct row unit
+        keys: dict[Any, int] = {}
+        flat_units: list[Any] = []
+        flat_mults: list[Any] = []
+        row_key = []
+        for u in units:
+            k = keys.get(u)
+            if k is None:
+                k = keys[u] = len(keys)
+                us, ms = plan.units(u, fallback_unit)
+                flat_units.extend(us)
+                flat_mults.extend(ms)
+            row_key.append(k)
+        unit_idx = (np.asarray(row_key, dtype=np.int64)[:, None] * n + np.arange(n)).reshape(-1)
+        year_rows = [y if y else None for y in years]
+        if all(y is not None for y in year_rows):
+            year_arr = _int_ext(np.repeat(np.asarray(year_rows, dtype=np.int64), n), None)
+        else:
+            ry, rm = _int_parts(year_rows)
+            py, pm = _int_parts(plan.years)
+            has = ~rm[rep]
+            year_arr = _int_ext(np.where(has, ry[rep], py[tile]), ~has & pm[tile])
+        mu, mm = _int_parts(flat_mults)
+        mult_data, mult_mask = mu[unit_idx], mm[unit_idx]
+        marker = list(chain.from_iterable([m] * n if m else plan.marks for m in marks))
+        unit_col: Any = pa.array(flat_units, lstr).take(unit_idx)
+        letters = pa.array(plan.letters, lstr).take(tile)
+        numbers = pa.array([str(r + 1) for r in rows], lstr).take(rep)
+        block: list[Any] = [
+            pa.array(plan.inds, lstr).take(tile),
+            pa.array(plan.ens, lstr).take(tile),
+            pa.array(plan.brks, lstr).take(tile),
+            pa.array(regions, lstr).take(rep),
+            year_arr,
+            values,
+            unit_col,
+            status,
+            marker,
+            pc.binary_join_element_wise(letters, numbers, pa.scalar("", lstr)),
+            _int_ext(mult_data, mult_mask),
+            _int_ext(np.repeat(np.asarray(levels, dtype=np.int64), n), None),
+            pa.array(parents, lstr).take(rep),
+        ]
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError, OverflowError):
+        return None
+    return block
+
+
+def _int_parts(values: list[Any]) -> tuple[Any, Any]:
+    """Data and mask arrays of a list of ints and ``None``."""
+    mask = np.fromiter((v is None for v in values), dtype=bool, count=len(values))
+    data = np.fromiter((0 if v is None else v for v in values), dtype=np.int64, count=len(values))
+    return data, mask
+
+
+def _int_ext(data: Any, mask: Any) -> Any:
+    """A pandas ``Int64`` array (masked entries hold 0, as the list path makes them)."""
+    import pandas as pd
+
+    if mask is None:
+        mask = np.zeros(len(data), dtype=bool)
+    else:
+        data = np.where(mask, 0, data)
+    return pd.arrays.IntegerArray(np.ascontiguousarray(data, dtype=np.int64), mask)
+
+
+def _as_list(piece: Any) -> list[Any]:
+    """The values of a piece of a column as a Python list (``None`` for missing)."""
+    if isinstance(piece, list):
+        return piece
+    if isinstance(piece, np.ndarray):
+        return piece.tolist()
+    if hasattr(piece, "to_pylist"):
+        return piece.to_pylist()
+    data, mask = piece._data, piece._mask  # a pandas IntegerArray
+    return [None if m else v for v, m in zip(data.tolist(), mask.tolist(), strict=True)]
+
+
+def _stub_year(ci: _Cell | None) -> int | None:
+    """The year of a cell of a year stub column, as ``_row_dims`` reads it."""
+    if ci is None or ci.kind == _BLANK:
+        return None
+    y = _is_year_value(ci)
+    return clean.parse_year(ci.raw) if y is None else y
+
+
+def _repeat(values: list[Any], n: int) -> list[Any]:
+    """Each of ``values`` ``n`` times in a row (``[a, a, b, b]``), by numpy.
+
+    >>> _repeat(["a", None], 2)
+    ['a', 'a', None, None]
+    """
+    arr = np.empty(len(values), dtype=object)
+    arr[:] = values
+    return np.repeat(arr, n).tolist()
 
 
 def _col_dims(
@@ -2011,7 +2350,7 @@ _TITLE_SCOPE = re.compile(
 
 def clear_caches() -> None:
     """Empty the label and cell caches (benchmarks use it to time cold reads)."""
-    for fn in (_classify_str, _stub_label, _mult, _norm, _key, _split):
+    for fn in (_classify_str, _stub_label, _mult, _norm, _key, _split, _unit_of):
         fn.cache_clear()
     clean._clear_caches()
 
@@ -2098,6 +2437,7 @@ def parse_sheet(
     year: int | None = None,
     context: dict[str, Any] | None = None,
     ledger: bool = True,
+    columnar: bool = False,
 ) -> SheetResult:
     """Find the tables of one sheet; return tidy rows and the cell ledger.
 
@@ -2115,6 +2455,9 @@ def parse_sheet(
         ``title``/``unit``/``year`` carried over from a previous sheet without a table.
     ledger
         Build the cell ledger too (``False`` saves time when only the tidy rows count).
+    columnar
+        Give each column as a list of pieces (lists, or arrays built in bulk for a panel
+        body) instead of one list (the reader's form; see :attr:`SheetResult.columnar`).
 
     Returns
     -------
@@ -2135,8 +2478,11 @@ def parse_sheet(
     """
     parser = _SheetParser(sheet, file_name, recipe, region, year, context)
     parser.want_ledger = ledger
+    parser.columnar = columnar
     try:
-        return parser.parse()
+        result = parser.parse()
+        result.columnar = columnar
+        return result
     except GreenstatsError:
         raise
     except Exception as exc:  # any other failure becomes a LayoutError naming the sheet

@@ -33,7 +33,7 @@ import pandas as pd
 
 from greenstats.errors import GreenstatsError, LayoutError, ReadError
 from greenstats.io.containers import a1, open_workbook
-from greenstats.layout import EXTRA_COLUMNS, context_from_text, parse_sheet
+from greenstats.layout import EXTRA_COLUMNS, _as_list, context_from_text, parse_sheet
 from greenstats.schema import LEDGER_ROLES, TIDY_COLUMNS, TIDY_DTYPES
 from greenstats.specs.recipe import Recipe, load_recipe
 
@@ -104,6 +104,7 @@ def _parse_workbook(path, sheet, region, year, recipe, *, ledger: bool):
             year=year,
             context=context,
             ledger=ledger,
+            columnar=True,
         )
         # an HTML page keeps its unit line (and sometimes its title) in a table of its own;
         # carry them to the next table of the same page
@@ -113,9 +114,10 @@ def _parse_workbook(path, sheet, region, year, recipe, *, ledger: bool):
             context = {}
         n = res.n_rows
         if n:
-            for name, values in res.columns.items():
-                columns.setdefault(name, []).extend(values)
-            columns.setdefault("source_file", []).extend([wb.file_name] * n)
+            # per column a list of pieces (lists, or arrays a panel body was read into)
+            for name, pieces in res.columns.items():
+                columns.setdefault(name, []).extend(pieces)
+            columns.setdefault("source_file", []).append([wb.file_name] * n)
         for e in res.ledger:
             led.append(
                 (
@@ -143,7 +145,13 @@ def _str_array(values: list[Any]):
 
     try:
         n = len(values)
-        if n and type(values[0]) is str and values.count(values[0]) == n:
+        first = values[0] if n else None
+        if (
+            type(first) is str
+            and values[-1] == first
+            and values[n // 2] == first
+            and values.count(first) == n
+        ):
             # one text repeated (file, sheet and table names): no per-element conversion
             arr = pa.chunked_array([pa.repeat(pa.scalar(values[0], pa.large_string()), n)])
         else:
@@ -164,27 +172,72 @@ def _int_array(values: list[Any]):
         data = np.zeros(n, dtype="int64")
         mask = np.ones(n, dtype=bool)
     else:
-        mask = np.fromiter((v is None for v in values), dtype=bool, count=n)
-        data = np.fromiter((0 if v is None else v for v in values), dtype="int64", count=n)
+        # through an object array: the None test and the conversion run in numpy's C loops
+        obj = np.array(values, dtype=object)
+        mask = np.equal(obj, None)
+        obj[mask] = 0
+        data = obj.astype("int64")
     return pd.arrays.IntegerArray(data, mask)
 
 
+def _column(pieces: list[Any], dtype: str):
+    """One tidy column from its pieces: lists of values, or arrays built in bulk."""
+    if all(isinstance(p, list) for p in pieces):
+        values: list[Any] = []
+        for p in pieces:
+            values.extend(p)
+        if dtype == "float64":
+            return np.asarray(values, dtype="float64")
+        if dtype == "str":
+            return _str_array(values)
+        return _int_array(values)
+    if dtype == "float64":
+        return np.concatenate(
+            [np.asarray(p, dtype="float64") if isinstance(p, list) else p for p in pieces]
+        )
+    if dtype == "str":
+        import pyarrow as pa
+
+        arrs = []
+        for p in pieces:
+            if isinstance(p, list):
+                a = _str_array(p)
+                if not isinstance(a, pd.arrays.ArrowStringArray):  # pragma: no cover
+                    return _column([_as_list(q) for q in pieces], dtype)
+                arrs.extend(a._pa_array.chunks)
+            else:
+                arrs.append(p)
+        arr = pa.concat_arrays(arrs) if arrs else pa.array([], pa.large_string())
+        return pd.arrays.ArrowStringArray(pa.chunked_array([arr]), dtype=_STR_DTYPE)
+    return pd.arrays.IntegerArray._concat_same_type(
+        [_int_array(p) if isinstance(p, list) else p for p in pieces]
+    )
+
+
 def _frame(columns: dict[str, list[Any]] | list[dict[str, list[Any]]]) -> pd.DataFrame:
+    """The tidy frame from the columns of one or more workbooks (each column a list of
+    pieces, see ``parse_sheet(columnar=True)``)."""
     parts = columns if isinstance(columns, list) else [columns]
     names = list(TIDY_COLUMNS) + list(EXTRA_COLUMNS)
     data = {}
     for c in names:
-        values: list[Any] = []
+        pieces: list[Any] = []
         for part in parts:
-            values.extend(part.get(c, ()))
+            pieces.extend(part.get(c, ()))
         dtype = TIDY_DTYPES.get(c) or _EXTRA_DTYPES[c]
-        if dtype == "float64":
-            data[c] = np.asarray(values, dtype="float64")
-        elif dtype == "str":
-            data[c] = _str_array(values)
-        else:
-            data[c] = _int_array(values)
-    return pd.DataFrame(data, copy=False)  # ``data`` is in column order already
+        data[c] = _column(pieces, dtype)
+    n = len(data["source_cell"])
+    try:
+        # the arrays are built with their final dtypes and lengths: skip the checks of the
+        # dict constructor (they cost more than the data for the many small tables)
+        return pd.DataFrame._from_arrays(
+            list(data.values()),
+            columns=pd.Index(names),
+            index=pd.RangeIndex(n),
+            verify_integrity=False,
+        )
+    except (AttributeError, TypeError):  # pragma: no cover - a pandas without the helper
+        return pd.DataFrame(data, copy=False)
 
 
 def read_yearbook(
