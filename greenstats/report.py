@@ -259,23 +259,8 @@ def render_index(
         parts.append(f"<h2>Files that could not be read ({len(read_errors)})</h2>")
         parts.append(_table(read_errors))
     if scorecard is not None:
-        cols = [
-            c
-            for c in (
-                "target_id",
-                "region",
-                "deadline",
-                "latest_year",
-                "latest_value",
-                "achieved",
-                "probability",
-                "category",
-                "wording",
-            )
-            if c in scorecard.columns
-        ]
         parts.append(f"<h2>Scorecard ({len(scorecard)} rows)</h2>")
-        parts.append(_table(scorecard[cols]))
+        parts.append(_table(scorecard_table(scorecard)))
     parts.append("</body></html>")
     return "\n".join(parts)
 

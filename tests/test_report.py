@@ -23,12 +23,28 @@ def test_index_says_simulated_and_escapes(tmp_path):
         Path("nb/score.ipynb"), tmp_path / "score.ipynb", tmp_path / "score.html", True
     )
     bad = report.ReportResult(Path("nb/dq.ipynb"), tmp_path / "dq.ipynb", None, False, "x<y")
-    card = pd.DataFrame({"target_id": ["water.total_use.2022"], "probability": [0.123456]})
+    card = pd.DataFrame(
+        {
+            "target_id": ["water.total_use.2022"],
+            "region": ["连云港市"],
+            "deadline": [2022],
+            "status": ["in progress"],
+            "latest_value": [29.17],
+            "latest_year": [2021],
+            "probability": [0.123456],
+            "lower80": [28.0],
+            "upper80": [30.5],
+            "category": ["on track"],
+            "pace_level": [pd.NA],
+        }
+    )
     html = report.render_index([res, bad], scorecard=card, simulated=True)
     assert "SIMULATED DATA" in html and "模拟数据" in html
     assert "href='score.html'" in html
     assert "failed: x&lt;y" in html
-    assert "0.123" in html and "0.123456" not in html
+    assert "0.1235" in html and "0.123456" not in html  # four significant digits
+    assert "29.17 (2021)" in html and "28 – 30.5" in html
+    assert "&lt;NA&gt;" not in html and "nan" not in html
     plain = report.render_index([res], scorecard=None, simulated=False)
     assert "SIMULATED" not in plain
 
