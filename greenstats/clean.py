@@ -586,8 +586,11 @@ def parse_unit(text: Any) -> tuple[str, str | None]:
     return s, None
 
 
+_LABEL_END = re.compile(r"[\s:：,，]+$")
+
+
 def _clean_label_end(label: str) -> str:
-    return re.sub(r"[\s:：,，]+$", "", label)
+    return _LABEL_END.sub("", label)
 
 
 # --------------------------------------------------------------------------- numbers
@@ -751,6 +754,9 @@ def _parse_number_text(text: str) -> ParsedNumber:
     return ParsedNumber(v, "A", mark)
 
 
+_FOOTNOTE_MARK = re.compile(r"[①-⑳*＊†‡§]+$")
+
+
 def split_footnote_marker(text: Any) -> tuple[str, str | None]:
     """Split a footnote marker off the end of a label: ``工业①`` → ``("工业", "①")``.
 
@@ -765,7 +771,7 @@ def split_footnote_marker(text: Any) -> tuple[str, str | None]:
     ('GDP', None)
     """
     s = _text(text).rstrip(_SPACES)
-    m = re.search(r"[①-⑳*＊†‡§]+$", s)
+    m = _FOOTNOTE_MARK.search(s)
     if not m or m.start() == 0:
         return s, None
     return s[: m.start()].rstrip(_SPACES), m.group(0)
@@ -1001,6 +1007,10 @@ def is_note(text: Any) -> bool:
     return bool(s) and _NOTE_RE.match(s.translate(_SPACE_TO_ASCII)) is not None
 
 
+_CONT_ZH = re.compile(r"[(（]续[)）]|^续$|^续\d*$")
+_CONT_EN = re.compile(r"\bcontinued\b|\bcont'd\b", re.I)
+
+
 def is_continuation(text: Any) -> bool:
     """Whether a title repeats a table after a page break (``续表``, ``continued``).
 
@@ -1011,14 +1021,18 @@ def is_continuation(text: Any) -> bool:
     >>> [is_continuation(t) for t in ("2-1 人口状况", "继续教育", None)]
     [False, False, False]
     """
-    s = normalize_label(text)
+    raw = _text(text)
+    if "续" not in raw and "cont" not in raw.lower():
+        # neither pattern can match (normalizing only drops or collapses spaces)
+        return False
+    s = normalize_label(raw)
     if not s:
         return False
     return (
         "续表" in s
         or "续上表" in s
-        or re.search(r"[(（]续[)）]|^续$|^续\d*$", s) is not None
-        or re.search(r"\bcontinued\b|\bcont'd\b", s, re.I) is not None
+        or _CONT_ZH.search(s) is not None
+        or _CONT_EN.search(s) is not None
     )
 
 

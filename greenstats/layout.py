@@ -51,7 +51,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
-from operator import attrgetter, itemgetter
+from operator import attrgetter, itemgetter, methodcaller
 from typing import Any
 
 import numpy as np
@@ -250,6 +250,32 @@ class _Cell:
         return str(self.raw)
 
 
+class _PlainNum(float):
+    """A cell holding a plain number (a float, not NaN): a :class:`_Cell` of kind ``_NUM``
+    with ``raw`` and ``value`` the number itself, status ``A``, no note and no unit.
+
+    Built by ``_Grid`` for most cells of a statistical table: a float subclass costs half a
+    ``_Cell`` to make. Its attributes read as a ``_Cell``'s do (``raw`` and ``value`` are
+    plain floats); it is always true, as a ``_Cell`` is (``0.0`` included).
+    """
+
+    __slots__ = ()
+    kind = _NUM
+    status = "A"
+    note = None
+    unit = None
+    raw = property(float)
+    value = property(float)
+
+    def __bool__(self) -> bool:
+        return True
+
+    @property
+    def text(self) -> str:
+        v = float(self)
+        return str(int(v)) if v.is_integer() else str(v)
+
+
 # --------------------------------------------------------------------------- helpers
 def _has_cjk(text: str) -> bool:
     return bool(_CJK.search(text))
@@ -347,10 +373,13 @@ def _norm(text: str) -> str:
     return clean.normalize_label(text)
 
 
+_KEY_DROP = re.compile(r"[\s\u3000\xa0:：]")
+
+
 @lru_cache(maxsize=16384)
 def _key(text: str) -> str:
     """Lower-case, space-free form of a header word for vocabulary look-ups."""
-    return re.sub(r"[\s\u3000\xa0:：]", "", text).lower()
+    return _KEY_DROP.sub("", text).lower()
 
 
 @lru_cache(maxsize=16384)
@@ -397,6 +426,9 @@ def _is_year_value(c: _Cell) -> int | None:
 
 
 # --------------------------------------------------------------------------- grid
+_NOTE_EN = re.compile(r"^\s*(note|notes|source|sources)\s*[:：]", re.I)
+
+
 class _Grid:
     def __init__(self, sheet: Sheet) -> None:
         self.sheet = sheet
@@ -409,6 +441,8 @@ class _Grid:
         # per row: the columns of cells that are not plain numbers (text, markers, numbers
         # stored as text); a body row whose value columns avoid them takes the bulk path
         self.nonplain: list[list[int]] = []
+        plain, cjk_missing_first = _PlainNum, _CJK_MISSING_FIRST
+        texts: dict[str, _Cell] = {}  # the sheet's text cells (labels repeat)
         for row in rows:
             m: dict[int, _Cell] = {}
             other: list[int] = []
@@ -417,12 +451,25 @@ class _Grid:
                     continue
                 tv = type(v)
                 if tv is float and v == v:  # a number, not NaN (the common case)
-                    m[c] = _Cell(_NUM, v, v)
+                    m[c] = plain(v)
                     continue
-                if tv is int:
+                if tv is str:
+                    if not v:
+                        continue
+                    ci = texts.get(v)
+                    if ci is None:
+                        if "\u4e00" <= v[0] <= "\u9fff" and v[0] not in cjk_missing_first:
+                            # a Chinese label: text, as ``_classify_str`` decides (labels
+                            # such as ``北京1997`` may all differ: no use caching them)
+                            ci = _Cell(_TEXT, v, None, "X")
+                        else:
+                            ci = _classify_str(v)
+                        texts[v] = ci
+                    other.append(c)
+                elif tv is int:
                     ci = _Cell(_NUM, v, float(v))
                 else:
-                    ci = (_classify_str(v) if v else None) if tv is str else _classify(v)
+                    ci = _classify(v)
                     if ci is None:
                         continue
                     other.append(c)
@@ -438,6 +485,7 @@ class _Grid:
                 self.nonplain[r].append(c)
                 self.nc = max(self.nc, c + 1)
         self.letters = [column_letter(c) for c in range(self.nc)]
+        self._col_total: Counter[int] | None = None
         self._cells_cache: dict[tuple[int, int, int], list[tuple[int, _Cell]]] = {}
         self.anchor: dict[tuple[int, int], tuple[int, int, int, int]] = {}
         for r0, c0, r1, c1 in sheet.merged:
@@ -449,6 +497,12 @@ class _Grid:
             for r in range(r0, r1 + 1):
                 for c in range(c0, c1 + 1):
                     self.anchor[(r, c)] = (r0, c0, r1, c1)
+
+    def col_total(self) -> Counter[int]:
+        """Per column, how many rows hold a cell in it (computed once; not to be changed)."""
+        if self._col_total is None:
+            self._col_total = Counter(chain.from_iterable(self.row_map))
+        return self._col_total
 
     def get(self, r: int, c: int) -> _Cell | None:
         """The non-empty cell at (r, c), or None."""
@@ -561,7 +615,7 @@ class _SheetParser:
         if r0 == 0 and r1 == g.nr and lo == 0 and hi == g.nc - 1:
             # a column holds a plain number where it has more cells than cells that are not
             # plain; the columns of only other cells are looked at cell by cell
-            total = Counter(chain.from_iterable(g.row_map))
+            total = g.col_total()
             nonplain = Counter(chain.from_iterable(g.nonplain))
             used_set: set[int] = set(total)
             num_cols: set[int] = {c for c, k in total.items() if k > nonplain[c]}
@@ -693,9 +747,7 @@ class _SheetParser:
         if not cells:
             return False
         t = cells[0].text
-        return bool(
-            clean.is_note(t) or re.match(r"^\s*(note|notes|source|sources)\s*[:：]", t, re.I)
-        )
+        return bool(clean.is_note(t) or _NOTE_EN.match(t))
 
     def _is_heading_row(
         self, r: int, lo: int, hi: int, value_cols: set[int], head_words: set[str]
@@ -738,7 +790,18 @@ class _SheetParser:
         ]
         if not rows:
             return []
-        data = [r for r in rows if r not in skip and self._data_row(r, lo, hi)]
+        nonplain, year_header, data_row = g.nonplain, self._year_header_row, self._data_row
+        data = []
+        for r in rows:
+            if r in skip:
+                continue
+            cells = rc[r]
+            if lo <= cells[0][0] and cells[-1][0] <= hi and len(cells) > len(nonplain[r]):
+                # as ``_data_row``: the whole row is in the band and holds a plain number
+                if not year_header(cells, r):
+                    data.append(r)
+            elif data_row(r, lo, hi):
+                data.append(r)
         if not data:
             return []
         segs: list[tuple[int, int, list[int]]] = []
@@ -1025,9 +1088,6 @@ class _SheetParser:
         for c in stub_cols:
             zh, en = head_txt[c]
             kz, ke = _key(zh), _key(en or "")
-            vals = [
-                ci for r in body if (ci := g.row_map[r].get(c)) is not None and ci.kind == _TEXT
-            ]
             if c in year_cols:
                 role = "year"
             elif kz in _UNIT_WORDS or ke in _UNIT_WORDS:
@@ -1035,8 +1095,13 @@ class _SheetParser:
             elif kz in _ID_WORDS or ke in _ID_WORDS or self._sequence_col(c, body, head_txt, stats):
                 role = "id"
             elif (
-                vals
-                and sum(not _has_cjk(v.text) for v in vals) > 0.8 * len(vals)
+                vals := [
+                    ci for r in body if (ci := g.row_map[r].get(c)) is not None and ci.kind == _TEXT
+                ]
+            ) and (
+                # the texts without Chinese characters (each distinct text tested once)
+                sum(n for t, n in Counter([v.text for v in vals]).items() if not _has_cjk(t))
+                > 0.8 * len(vals)
                 and any(ch.isalpha() for v in vals[:20] for ch in v.text)
             ):
                 role = "en"
@@ -1326,10 +1391,12 @@ class _SheetParser:
         ]
         row_map, nonplain = g.row_map, g.nonplain
         rmaps = [row_map[r] for r in rows]
-        if not all(
-            rm.keys() >= data_set and data_set.isdisjoint(nonplain[r])
-            for r, rm in zip(rows, rmaps, strict=True)
-        ):
+        if not all(data_set.isdisjoint(nonplain[r]) for r in rows):
+            return False
+        # empty value cells (a matrix with gaps) read as status M, as ``_emit_row`` reads
+        # them; a row without any value is a heading there, so it keeps the row path
+        gaps = not all(rm.keys() >= data_set for rm in rmaps)
+        if gaps and not all(not data_set.isdisjoint(rm.keys()) for rm in rmaps):
             return False
         reg_cells = [rm.get(creg) for rm in rmaps]
         if any(ci is None or ci.kind == _BLANK for ci in reg_cells):
@@ -1344,7 +1411,13 @@ class _SheetParser:
         if cyear is None:
             years: list[int | None] = [None] * len(rows)
         else:
-            years = [_stub_year(rm.get(cyear)) for rm in rmaps]
+            years = [
+                int(ci)
+                if type(ci) is _PlainNum and ci.is_integer() and 1900 <= ci <= 2100
+                # a plain number that is a year, as ``_is_year_value`` decides
+                else _stub_year(ci)
+                for ci in map(methodcaller("get", cyear), rmaps)
+            ]
         if len(set(levels)) <= 1:
             # one level: every row pops the one above, no parent
             parents: list[str | None] = [None] * len(rows)
@@ -1363,6 +1436,12 @@ class _SheetParser:
         rec = self.recipe
         fallback_unit = table.unit or (rec.unit if rec else None)
         emitted = table.emitted
+        # with gaps: the values row by row, None for an empty cell
+        holes = (
+            [None if ci is None else ci.value for rm in rmaps for ci in map(rm.get, plan.cols)]
+            if gaps
+            else None
+        )
         if (
             self.columnar
             and not table.out[9]
@@ -1381,6 +1460,7 @@ class _SheetParser:
                 parents,
                 fallback_unit,
                 panel,
+                holes,
             )
             if block is not None:
                 table.block = block
@@ -1389,7 +1469,9 @@ class _SheetParser:
                 return True
         cells = self.sheet.cells
         cols = plan.cols
-        if n > 1:
+        if holes is not None:
+            values = holes
+        elif n > 1:
             get = itemgetter(*cols)
             values = list(chain.from_iterable(map(get, map(cells.__getitem__, rows))))
         else:
@@ -1397,7 +1479,14 @@ class _SheetParser:
             values = [cells[r][c0] for r in rows]
         total = len(values)
         status: list[str] = ["A"] * total
-        if panel and 0 in values:
+        if holes is not None:
+            nan = math.nan
+            status = ["M" if v is None else "A" for v in values]
+            values = [nan if v is None else v for v in values]
+            if panel and 0 in values:
+                status = ["Z" if v == 0 else st for v, st in zip(values, status, strict=True)]
+                values = [nan if v == 0 else v for v in values]
+        elif panel and 0 in values:
             arr = np.asarray(values, dtype="float64")
             zero = arr == 0
             status = np.where(zero, "Z", "A").tolist()
@@ -1436,14 +1525,14 @@ class _SheetParser:
         ``[numbers, markers and blanks, text]`` (plain numbers are counted in bulk)."""
         g = self.g
         row_cells, row_map, nonplain = g.row_cells, g.row_map, g.nonplain
-        whole: list[dict[int, _Cell]] = []  # rows wholly within the band: their columns
+        whole: list[int] = []  # rows wholly within the band
         part: list[int] = []  # the columns of the other rows' cells within the band
         pairs: list[tuple[int, _Cell]] = []  # the cells that are not plain numbers
         for r in body:
             row = row_cells[r]
             if not row or (row[0][0] >= lo and row[-1][0] <= hi):
                 rm = row_map[r]
-                whole.append(rm)
+                whole.append(r)
                 other = nonplain[r]
                 if other:
                     pairs.extend([(c, rm[c]) for c in other])
@@ -1466,7 +1555,16 @@ class _SheetParser:
             else:
                 texts.append(c)
         # the order of the counts does not matter (callers look columns up)
-        total = Counter(chain.from_iterable(whole))
+        if 2 * len(whole) > g.nr:
+            # most rows: the sheet's counts less those of the other rows
+            inside = set(whole)
+            total = g.col_total().copy()
+            total.subtract(
+                chain.from_iterable([row_map[r] for r in range(g.nr) if r not in inside])
+            )
+            total = +total  # the columns with cells left
+        else:
+            total = Counter(chain.from_iterable([row_map[r] for r in whole]))
         total.update(part)
         n_mark, n_blank, n_text = Counter(marks), Counter(blanks), Counter(texts)
         stats = {c: [n - n_mark[c] - n_text[c], n_mark[c], n_text[c]] for c, n in total.items()}
@@ -2118,6 +2216,7 @@ def _panel_block(
     parents,
     fallback_unit,
     panel,
+    holes=None,
 ) -> list[Any] | None:
     """The tidy fields (``_OUT_FIELDS``) of a panel body read in bulk, as arrays.
 
@@ -2135,19 +2234,32 @@ def _panel_block(
     rep = np.repeat(np.arange(nr), n)
     lstr = pa.large_string()
     try:
-        if n > 1:
+        if holes is not None:
+            # None (an empty cell) becomes NaN: no value cell is NaN (NaN is a marker)
+            values = np.array(holes, dtype="float64")
+            missing = np.isnan(values)
+        elif n > 1:
             get = itemgetter(*plan.cols)
-            values = np.array(list(map(get, map(cells.__getitem__, rows))), dtype="float64")
+            values = np.fromiter(
+                chain.from_iterable(map(get, map(cells.__getitem__, rows))),
+                dtype="float64",
+                count=total,
+            )
         else:
             c0 = plan.cols[0]
-            values = np.array([cells[r][c0] for r in rows], dtype="float64")
-        values = values.reshape(-1)
+            values = np.fromiter([cells[r][c0] for r in rows], dtype="float64", count=total)
         status: Any = ["A"] * total
-        if panel:
-            zero = values == 0
-            if zero.any():
-                status = pa.array(["A", "Z"], lstr).take(zero.astype(np.int8))
+        zero = values == 0 if panel else None
+        if holes is not None:
+            code = np.zeros(total, dtype=np.int8)
+            if zero is not None:
+                code[zero] = 1
                 values[zero] = math.nan
+            code[missing] = 2
+            status = pa.array(["A", "Z", "M"], lstr).take(code)
+        elif zero is not None and zero.any():
+            status = pa.array(["A", "Z"], lstr).take(zero.astype(np.int8))
+            values[zero] = math.nan
         # units and multipliers per distinct row unit
         keys: dict[Any, int] = {}
         flat_units: list[Any] = []
@@ -2318,9 +2430,17 @@ def _heading_dims(label: str, stack: list[list[Any]]) -> tuple[list[Any] | None,
     return None
 
 
+_PLAIN_ZH = re.compile(r"[\u4e00-\u9fff]+")
+
+
 @lru_cache(maxsize=65536)
 def _stub_label(raw: str) -> tuple[int, str, str | None, str | None]:
     """Level, label, footnote marker and unit of a stub cell (cached: labels repeat)."""
+    if _PLAIN_ZH.fullmatch(raw) and raw[0] != "其":
+        # Chinese characters only (a city, a county): no indentation, numbering, marker or
+        # bracketed unit; ``其中…`` (of which) excepted. A unit line such as ``单位万元``
+        # leaves the label whole, as below.
+        return 0, raw, None, None
     level = clean.indent_level(raw)
     label, marker = clean.split_footnote_marker(_norm(clean.strip_stub(raw)))
     lab, unit = _unit_of(label)
@@ -2409,9 +2529,12 @@ def context_from_text(lines: Iterable[str]) -> dict[str, Any]:
     return ctx
 
 
+_ONLY_YEAR = re.compile(r"\s*\d{4}(\.0)?\s*(年|年末|年度|年底)?\s*")
+
+
 def _only_year(label: str) -> bool:
     """``2020``, ``2020年``, ``2020 年``, ``2020年末`` but not ``2020年价格``."""
-    return bool(re.fullmatch(r"\s*\d{4}(\.0)?\s*(年|年末|年度|年底)?\s*", label))
+    return bool(_ONLY_YEAR.fullmatch(label))
 
 
 def _unit_only(text: str) -> bool:

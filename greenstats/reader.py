@@ -138,6 +138,26 @@ def _parse_workbook(path, sheet, region, year, recipe, *, ledger: bool):
 _STR_DTYPE = pd.StringDtype(storage="pyarrow", na_value=np.nan)  # the dtype of "str"
 
 
+_STR_TEMPLATE: list[Any] = []
+
+
+def _wrap_str(arr):
+    """A pandas ``str`` array around a pyarrow ``large_string`` chunked array.
+
+    Through ``ArrowStringArray._from_pyarrow_array`` (what pandas itself uses for results of
+    operations), which skips the checks of the constructor; the constructor otherwise.
+    """
+    if not _STR_TEMPLATE:
+        _STR_TEMPLATE.append(pd.arrays.ArrowStringArray(arr[:0], dtype=_STR_DTYPE))
+    try:
+        out = _STR_TEMPLATE[0]._from_pyarrow_array(arr)
+    except AttributeError:  # pragma: no cover - a pandas without the helper
+        return pd.arrays.ArrowStringArray(arr, dtype=_STR_DTYPE)
+    if out.dtype is not _STR_DTYPE:  # pragma: no cover - a pandas that builds it otherwise
+        return pd.arrays.ArrowStringArray(arr, dtype=_STR_DTYPE)
+    return out
+
+
 def _str_array(values: list[Any]):
     """A pandas ``str`` array; built straight from a pyarrow array (several times faster
     than ``pd.array(..., dtype="str")``, which matters for the many small tables)."""
@@ -156,7 +176,7 @@ def _str_array(values: list[Any]):
             arr = pa.chunked_array([pa.repeat(pa.scalar(values[0], pa.large_string()), n)])
         else:
             arr = pa.chunked_array([pa.array(values, type=pa.large_string())])
-        return pd.arrays.ArrowStringArray(arr, dtype=_STR_DTYPE)
+        return _wrap_str(arr)
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
         return pd.array([None if v is None else str(v) for v in values], dtype="str")
 
@@ -208,10 +228,23 @@ def _column(pieces: list[Any], dtype: str):
             else:
                 arrs.append(p)
         arr = pa.concat_arrays(arrs) if arrs else pa.array([], pa.large_string())
-        return pd.arrays.ArrowStringArray(pa.chunked_array([arr]), dtype=_STR_DTYPE)
+        return _wrap_str(pa.chunked_array([arr]))
     return pd.arrays.IntegerArray._concat_same_type(
         [_int_array(p) if isinstance(p, list) else p for p in pieces]
     )
+
+
+_COLUMNS_INDEX: dict[tuple[str, ...], pd.Index] = {}
+
+
+def _columns_index(names: list[str]) -> pd.Index:
+    """The column index of a tidy frame: a fresh view of one index built once (building
+    it costs more than the data of a small table; a view keeps each frame's own name)."""
+    key = tuple(names)
+    idx = _COLUMNS_INDEX.get(key)
+    if idx is None:
+        idx = _COLUMNS_INDEX[key] = pd.Index(names)
+    return idx._view()
 
 
 def _frame(columns: dict[str, list[Any]] | list[dict[str, list[Any]]]) -> pd.DataFrame:
@@ -232,7 +265,7 @@ def _frame(columns: dict[str, list[Any]] | list[dict[str, list[Any]]]) -> pd.Dat
         # dict constructor (they cost more than the data for the many small tables)
         return pd.DataFrame._from_arrays(
             list(data.values()),
-            columns=pd.Index(names),
+            columns=_columns_index(names),
             index=pd.RangeIndex(n),
             verify_integrity=False,
         )

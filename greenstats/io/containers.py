@@ -573,12 +573,19 @@ _SHEET_DATA_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?sheetData>")
 _C_CLOSE = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?c>")
 
 
+_F_GT = re.compile(rb"f>")
+
+
 def _may_hold_formula(xml: bytes) -> bool:
     """Cheap substring test before any regex work.
 
     Every formula has a closing ``</f>`` (shared-formula children sit beside a master that
     has one); only a worksheet written with a namespace prefix needs the ``:f>`` test.
     """
+    if _F_GT.search(xml) is None:
+        # neither ``</f>`` nor ``:f>`` (a regex search for ``f>`` runs faster than the
+        # substring tests on a large sheet: ``>`` is everywhere in XML, ``f`` rare)
+        return False
     if b"</f>" in xml:
         return True
     if b"<worksheet" in xml[:4096]:
