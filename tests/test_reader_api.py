@@ -205,3 +205,38 @@ def test_lead_sample_workbook_reads_with_zero_configuration():
     assert gdp.indicator == "地区生产总值" and gdp.year == 2013 and gdp.value == 1803.2
     assert gdp.unit == "亿元" and gdp.region == "连云港市"
     assert set(tidy.status) <= {"A", "M"}
+
+
+def test_wide_matrix_with_gaps_reads_every_cell(tmp_path):
+    """A CEADs-like matrix (cities down, years across) large enough for the array path,
+    with empty value cells, an empty first year column and a city without any value."""
+    years = list(range(1995, 2015))
+    cities = [f"测试{i:02d}市" for i in range(60)]
+    rows = [["城市", *years]]
+    expected = {}
+    for i, city in enumerate(cities):
+        row = [city]
+        for j, y in enumerate(years):
+            empty = j == 0 or (i * 7 + j) % 11 == 0 or i == 13  # city 13 has no value at all
+            v = None if empty else round(i * 1.5 + j * 0.25 + 1, 3)
+            row.append(v)
+            expected[(city, y)] = v
+        rows.append(row)
+    path = write(tmp_path / "matrix.xlsx", {"emission matrix": rows})
+    tidy = greenstats.read_yearbook(path)
+    got = tidy.set_index(["region", "year"])
+    n_values = sum(v is not None for v in expected.values())
+    assert int((tidy["status"] == "A").sum()) == n_values
+    for (city, y), v in expected.items():
+        if v is None:
+            continue
+        row = got.loc[(city, y)]
+        assert row["value"] == pytest.approx(v)
+        col = openpyxl.utils.get_column_letter(years.index(y) + 2)
+        assert row["source_cell"] == f"{col}{cities.index(city) + 2}"
+    # an empty cell in a row that has values is a missing marker, never a 0 or a lost cell
+    gap = next(
+        (c, y) for (c, y), v in expected.items() if v is None and c != cities[13] and y > 1995
+    )
+    assert got.loc[gap, "status"] == "M" and math.isnan(got.loc[gap, "value"])
+    assert cities[13] not in set(tidy.loc[tidy["status"] == "A", "region"])
