@@ -959,6 +959,37 @@ def indent_level(text: Any) -> int:
     return level
 
 
+def stub_rank(text: Any) -> tuple[int, int]:
+    """Sort key of a stub label in its hierarchy: a larger key is a deeper row.
+
+    Indentation comes first, then numbering depth (``一、`` 0, ``(一)`` 1, ``1.`` 2, ``(1)`` 3,
+    ``①`` 4; none 0), plus one for ``#`` or ``其中：``. Unlike :func:`indent_level`, which
+    puts a numbered ``1.`` below an indented unnumbered label, an indented label is always
+    deeper than an unindented one, as in the CESY energy balance, where ``  水电`` sits under
+    ``1.一次能源生产量``. Compare keys within one stub column only.
+
+    Examples
+    --------
+    >>> stub = ["一.可供本地区消费的能源量", "1.一次能源生产量", "  水电", "    #用作原料、材料",
+    ...         "2.回收能"]
+    >>> [stub_rank(t) for t in stub]
+    [(0, 0), (0, 2), (2, 0), (4, 1), (0, 2)]
+    >>> stub_rank("全市") < stub_rank("  连云港市") and stub_rank("工业") < stub_rank("#重工业")
+    True
+    """
+    s = _text(text)
+    width, n = _lead_width(s)
+    rest = s[n:]
+    depth = 0
+    m = _STUB_PREFIX.match(rest)
+    if m:
+        depth = _NUMBERING_LEVEL[m.lastgroup or "zh"]
+        rest = rest[m.end() :]
+    if _OF_WHICH.match(rest):
+        depth += 1
+    return width, depth
+
+
 def strip_stub(text: Any) -> str:
     """A stub label without indentation, numbering, ``#`` or ``其中：``, normalized.
 

@@ -1405,6 +1405,7 @@ class _SheetParser:
         if not all(info[1] for info in infos):
             return False
         levels = [info[0] for info in infos]
+        ranks = [_stub_rank(ci.text) for ci in reg_cells]
         regions = [info[1] for info in infos]
         marks = [info[2] or None for info in infos]
         units = [info[3] or None for info in infos]
@@ -1418,17 +1419,17 @@ class _SheetParser:
                 else _stub_year(ci)
                 for ci in map(methodcaller("get", cyear), rmaps)
             ]
-        if len(set(levels)) <= 1:
+        if len(set(ranks)) <= 1:
             # one level: every row pops the one above, no parent
             parents: list[str | None] = [None] * len(rows)
         else:
             parents = []
-            stack: list[tuple[int, str]] = []
-            for lev, label in zip(levels, regions, strict=True):
-                while stack and stack[-1][0] >= lev:
+            stack: list[tuple[tuple[int, int], str]] = []
+            for rank, label in zip(ranks, regions, strict=True):
+                while stack and stack[-1][0] >= rank:
                     stack.pop()
                 parents.append(stack[-1][1] if stack else None)
-                stack.append((lev, label))
+                stack.append((rank, label))
         plan = _Plan(data_cols, self._static_cols(table, data_cols, columns, (False, True)))
         n = len(plan.cols)
         if not n or not rows:
@@ -1858,6 +1859,7 @@ class _SheetParser:
                 has_label = True
             else:
                 lev, label, mark, u = _stub_label(ci.text)
+                rank = _stub_rank(ci.text)
                 if mark:
                     marker = mark
                 if u:
@@ -1870,19 +1872,19 @@ class _SheetParser:
                 elif role != "region" and indicator is None:
                     indicator = label
                     level = lev
-                    while levels_by_row and levels_by_row[-1][0] >= lev:
+                    while levels_by_row and levels_by_row[-1][0] >= rank:
                         levels_by_row.pop()
                     if levels_by_row:
                         parent = levels_by_row[-1][1]
                         if not heading:
                             from_heading = _heading_dims(label, levels_by_row)
-                    entry = [lev, label, u, heading, None]
+                    entry = [rank, label, u, heading, None]
                     levels_by_row.append(entry)
                 else:
                     extra.append(label)
                 if role == "region" and level is None:
                     level = lev
-                    while levels_by_row and levels_by_row[-1][0] >= lev:
+                    while levels_by_row and levels_by_row[-1][0] >= rank:
                         levels_by_row.pop()
                     parent = levels_by_row[-1][1] if levels_by_row else None
                     if parent is not None and not heading:
@@ -1892,7 +1894,7 @@ class _SheetParser:
                             # indicator of the rows below (a heading with a unit only, so that
                             # a group such as 东部 over provinces stays a plain parent)
                             region_head = top
-                    entry = [lev, label, u, heading, None]
+                    entry = [rank, label, u, heading, None]
                     levels_by_row.append(entry)
         if entry is not None:
             entry[4] = en
@@ -2402,8 +2404,8 @@ def _place_label(label: str) -> bool:
 def _heading_dims(label: str, stack: list[list[Any]]) -> tuple[list[Any] | None, str] | None:
     """What a stub row with values takes from the value-less heading rows above it.
 
-    ``stack`` holds the rows above with a lower indent level, nearest last, as
-    ``[level, label, unit, heading, en]``. Returns ``(indicator_row, region)`` or None:
+    ``stack`` holds the rows above that are higher in the hierarchy, nearest last, as
+    ``[rank, label, unit, heading, en]`` (rank: :func:`greenstats.clean.stub_rank`). Returns ``(indicator_row, region)`` or None:
 
     - an indicator heading over indented regions (``地区生产总值(亿元)`` above ``　　全市``):
       the indicator (with its unit) is the heading's, the region the row's own label;
@@ -2428,6 +2430,12 @@ def _heading_dims(label: str, stack: list[list[Any]]) -> tuple[list[Any] | None,
         if entry[3] and _place_label(entry[1]):
             return None, entry[1]
     return None
+
+
+@lru_cache(maxsize=65536)
+def _stub_rank(raw: str) -> tuple[int, int]:
+    """:func:`greenstats.clean.stub_rank`, cached (labels repeat)."""
+    return clean.stub_rank(raw)
 
 
 _PLAIN_ZH = re.compile(r"[\u4e00-\u9fff]+")
@@ -2470,7 +2478,7 @@ _TITLE_SCOPE = re.compile(
 
 def clear_caches() -> None:
     """Empty the label and cell caches (benchmarks use it to time cold reads)."""
-    for fn in (_classify_str, _stub_label, _mult, _norm, _key, _split, _unit_of):
+    for fn in (_classify_str, _stub_label, _stub_rank, _mult, _norm, _key, _split, _unit_of):
         fn.cache_clear()
     clean._clear_caches()
 

@@ -493,3 +493,34 @@ def test_read_yearbooks_over_all_real_files_with_processes(real_data):
     assert tidy.attrs["errors"].empty, tidy.attrs["errors"]
     assert len(tidy) == sum(len(_read(p.relative_to(real_data).as_posix())) for p in paths)
     assert set(tidy["source_file"]) == {p.name for p in paths}
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        (
+            # column A of sheet Sheet1, read by hand: 一. > 1. > "  水电"; "  #焦炭再投入量(-)"
+            # under "6.制    气"; "   城 镇" under "6.生活消费"; "2.回收能" back under 一.
+            "cesy-2008/4-1-energy-balance-standard.xls",
+            {
+                "一次能源生产量": "可供本地区消费的能源量",
+                "水电": "一次能源生产量",
+                "核电": "一次能源生产量",
+                "回收能": "可供本地区消费的能源量",
+                "出口量(-)": "可供本地区消费的能源量",
+                "焦炭再投入量(-)": "制气",
+                "用作原料、材料": "工业",
+                "城镇": "生活消费",
+                "乡村": "生活消费",
+            },
+        ),
+        (
+            "cesy-2008/4-2-energy-balance-physical.xls",
+            {"水电": "一次能源生产量", "用作原料.材料": "工业", "其他": "终端消费量"},
+        ),
+    ],
+)
+def test_stub_parents_mixing_numbering_and_indentation(real_file, name, expected):
+    tidy = greenstats.read_yearbook(real_file(name))
+    parents = tidy.drop_duplicates("indicator").set_index("indicator")["parent"]
+    assert {k: parents[k] for k in expected} == expected
