@@ -843,30 +843,12 @@ def assess(
                 f"target stated as a {v:+g} % change against {base_year}, but {base_year} "
                 "has no data; cannot turn it into a level"
             )
-            return _finish_empty(
-                t,
-                region,
-                y,
-                a,
-                warnings,
-                status="no base-year value",
-                wording=f"no probability: the base year {base_year} has no data",
-                wording_zh=f"无法给出概率：基年{base_year}无数据",
-            )
+            return _no_base_year(t, region, y, a, warnings, base_year)
     if comp == "zero_growth":
         if base_year not in y.index:
             a = _anchors_only(y, t, None, -1, th, pace, warnings, cat)
             warnings.append(f"zero_growth against {base_year}, but {base_year} has no data")
-            return _finish_empty(
-                t,
-                region,
-                y,
-                a,
-                warnings,
-                status="no base-year value",
-                wording=f"no probability: the base year {base_year} has no data",
-                wording_zh=f"无法给出概率：基年{base_year}无数据",
-            )
+            return _no_base_year(t, region, y, a, warnings, base_year)
         v = float(y.loc[base_year])
     if comp == "~" and tol is None:
         tol = 0.05 * abs(v)  # type: ignore[arg-type]
@@ -1105,6 +1087,20 @@ def assess(
         flag=flag[0] if flag else None,
         anchors=a.as_dict(),
         backtest=bt,
+    )
+
+
+def _no_base_year(t, region, y, a, warnings, base_year) -> Assessment:
+    """The assessment of a target measured against a base year that has no data."""
+    return _finish_empty(
+        t,
+        region,
+        y,
+        a,
+        warnings,
+        status="no base-year value",
+        wording=f"no probability: the base year {base_year} has no data",
+        wording_zh=f"无法给出概率：基年{base_year}无数据",
     )
 
 

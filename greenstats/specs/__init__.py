@@ -6,6 +6,7 @@ raising :class:`greenstats.errors.SpecError` with the failing key.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
@@ -79,3 +80,27 @@ def read_package_yaml(name: str) -> Any:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise SpecError(f"invalid YAML ({exc})", file=str(ref), fix="correct the YAML") from exc
+
+
+def finite_number(value: Any, field: str, key: str, file: str) -> float | None:
+    """A spec's numeric field as float (None stays None); anything else is a SpecError.
+
+    Examples
+    --------
+    >>> finite_number(29.55, "value", "water.total_use.2022", "targets.yaml")
+    29.55
+    >>> finite_number("13%", "value", "energy.nonfossil_share.2022", "targets.yaml")
+    Traceback (most recent call last):
+    ...
+    greenstats.errors.SpecError: targets.yaml, key 'energy.nonfossil_share.2022': value must be a finite number, got '13%'. Fix: correct value
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise SpecError(
+            f"{field} must be a finite number, got {value!r}",
+            file=file,
+            key=key,
+            fix=f"correct {field}",
+        )
+    return float(value)

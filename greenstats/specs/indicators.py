@@ -15,7 +15,6 @@ UnitSpec(name='万立方米', family='volume', factor=10000.0)
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -25,7 +24,7 @@ from types import MappingProxyType
 from typing import Any
 
 from greenstats.errors import SpecError
-from greenstats.specs import read_package_yaml
+from greenstats.specs import finite_number, read_package_yaml
 
 DIRECTIONS: tuple[str, ...] = ("higher", "lower", "neutral")
 KINDS: tuple[str, ...] = ("level", "rate", "share", "intensity", "count")
@@ -133,20 +132,6 @@ def _need(entry: Mapping[str, Any], field: str, key: str, typ: type | tuple[type
             fix=f"correct {field}",
         )
     return value
-
-
-def _bound(entry: Mapping[str, Any], field: str, key: str) -> float | None:
-    value = entry.get(field)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise SpecError(
-            f"{field} must be a finite number, got {value!r}",
-            file=_FILE,
-            key=key,
-            fix=f"correct {field}",
-        )
-    return float(value)
 
 
 def _parse_units(doc: Mapping[str, Any]) -> dict[str, UnitSpec]:
@@ -308,7 +293,8 @@ def parse_catalogue(doc: Any) -> Catalogue:
             raise SpecError(
                 f"kind {kind!r} is not one of {KINDS}", file=_FILE, key=key, fix="correct kind"
             )
-        lower, upper = _bound(entry, "lower_bound", key), _bound(entry, "upper_bound", key)
+        lower = finite_number(entry.get("lower_bound"), "lower_bound", key, _FILE)
+        upper = finite_number(entry.get("upper_bound"), "upper_bound", key, _FILE)
         if (
             kind in ("rate", "share")
             and unit == "%"

@@ -17,7 +17,6 @@ Examples
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from typing import Any
 
 from greenstats.errors import SpecError
 from greenstats.schema import COMPARATORS, TARGET_COLUMNS
-from greenstats.specs import read_package_yaml, read_yaml
+from greenstats.specs import finite_number, read_package_yaml, read_yaml
 
 _FILE = "greenstats/data/targets.yaml"
 _ID = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+\.(19|20)\d\d")
@@ -88,19 +87,6 @@ class OverrideSpec:
 
 
 _TARGET_FIELDS = {*TARGET_COLUMNS, "note"}
-
-
-def _number(value: Any, field: str, key: str, file: str) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise SpecError(
-            f"{field} must be a finite number, got {value!r}",
-            file=file,
-            key=key,
-            fix=f"correct {field}",
-        )
-    return float(value)
 
 
 def _year(value: Any, field: str, key: str, file: str) -> int | None:
@@ -187,7 +173,7 @@ def parse_target(entry: Any, index: int = 0) -> TargetSpec:
             key=tid,
             fix="make the id end with .<deadline>",
         )
-    value = _number(entry.get("value"), "value", tid, _FILE)
+    value = finite_number(entry.get("value"), "value", tid, _FILE)
     if comparator in NO_VALUE and value is not None:
         raise SpecError(
             f"comparator {comparator!r} takes no value", file=_FILE, key=tid, fix="set value: null"
@@ -202,7 +188,7 @@ def parse_target(entry: Any, index: int = 0) -> TargetSpec:
     base_year = _year(entry.get("base_year"), "base_year", tid, _FILE)
     if comparator == "zero_growth" and base_year is None:
         raise SpecError("zero_growth needs a base_year", file=_FILE, key=tid, fix="add base_year:")
-    tolerance = _number(entry.get("tolerance"), "tolerance", tid, _FILE)
+    tolerance = finite_number(entry.get("tolerance"), "tolerance", tid, _FILE)
     if (comparator == "~") != (tolerance is not None):
         raise SpecError(
             "tolerance is given for comparator ~ (左右) and only for it",
@@ -332,7 +318,7 @@ def load_overrides(source: str | Path | Mapping[str, Any]) -> dict[str, Override
                 fix="use <=, >=, ~, ==, increase or zero_growth, or omit "
                 "it (the indicator's direction decides)",
             )
-        value = _number(entry.get("value"), "value", key, file)
+        value = finite_number(entry.get("value"), "value", key, file)
         if value is None and comparator not in NO_VALUE:
             raise SpecError("missing value", file=file, key=key, fix="give the provincial number")
         src = entry.get("source", default_source)
@@ -343,7 +329,7 @@ def load_overrides(source: str | Path | Mapping[str, Any]) -> dict[str, Override
                 key=key,
                 fix="say where the number comes from (document, article, page)",
             )
-        tolerance = _number(entry.get("tolerance"), "tolerance", key, file)
+        tolerance = finite_number(entry.get("tolerance"), "tolerance", key, file)
         if comparator == "~" and tolerance is None:
             raise SpecError(
                 "comparator ~ needs a tolerance",
