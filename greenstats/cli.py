@@ -74,6 +74,11 @@ def _parser() -> argparse.ArgumentParser:
     rd.add_argument("--year", type=int, default=None, help="year, where the table lacks one")
     rd.add_argument("--recipe", default=None, help="YAML recipe overriding layout detection")
     rd.add_argument(
+        "--skip-bad-sheets",
+        action="store_true",
+        help="skip (with a warning) a sheet whose table cannot be understood, read the rest",
+    )
+    rd.add_argument(
         "-o", "--output", default=None, help="write .csv or .parquet instead of printing"
     )
 
@@ -135,7 +140,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             from greenstats.reader import read_yearbook
 
             frame = read_yearbook(
-                args.path, sheet=args.sheet, region=args.region, year=args.year, recipe=args.recipe
+                args.path,
+                sheet=args.sheet,
+                region=args.region,
+                year=args.year,
+                recipe=args.recipe,
+                errors="collect" if args.skip_bad_sheets else "raise",
             )
             _emit(frame, args.output)
         elif args.command == "ledger":

@@ -912,11 +912,35 @@ class _SheetParser:
         return result
 
     def _context_of_empty_sheet(self) -> dict[str, Any]:
+        """Title, year and unit printed on a sheet without a table (a cover or NOTE sheet).
+
+        A key/value row whose key is a unit word (``Unit/单位 | million tonnes\n百万吨``, a
+        metadata sheet such as CEADs' ``NOTE``) gives the unit of the whole workbook: it
+        is returned under ``workbook_unit`` too (the reader applies it to every later sheet
+        whose tables print no unit of their own).
+        """
         ctx: dict[str, Any] = {}
         for (r, c), ci in self.g.items():
             if ci.kind != _TEXT:
                 continue
             t = ci.text
+            if _is_unit_key(t):
+                value = next(
+                    (
+                        v
+                        for cc, v in self.g.row_cells[r]
+                        if cc > c and v.kind == _TEXT and v.text.strip()
+                    ),
+                    None,
+                )
+                if value is not None and "workbook_unit" not in ctx:
+                    unit = _meta_unit(value.text)
+                    if unit:
+                        ctx["unit"] = ctx["workbook_unit"] = unit
+                        self._set(r, c, "unit", None, None)
+                        vc = next(cc for cc, v in self.g.row_cells[r] if v is value)
+                        self._set(r, vc, "unit", None, None)
+                continue
             if _UNIT_LINE.match(t):
                 u = clean.parse_unit(t)[1]
                 if u:
@@ -2535,6 +2559,38 @@ def context_from_text(lines: Iterable[str]) -> dict[str, Any]:
             if y:
                 ctx["year"] = y
     return ctx
+
+
+_UNIT_KEYS = frozenset({"unit", "units", "单位", "计量单位", "unit of measure"})
+
+
+def _is_unit_key(text: str) -> bool:
+    """Whether a metadata key names the unit: ``Unit/单位``, ``单位：``, ``Units``.
+
+    Examples
+    --------
+    >>> _is_unit_key("Unit/单位"), _is_unit_key("计量单位："), _is_unit_key("Type/类型")
+    (True, True, False)
+    """
+    parts = re.split(r"[/\n|:：（）()]+", text.strip().lower())
+    parts = [p.strip() for p in parts if p.strip()]
+    return bool(parts) and all(p in _UNIT_KEYS for p in parts)
+
+
+def _meta_unit(text: str) -> str | None:
+    """The unit of a metadata value: the Chinese line of a bilingual value, else the text.
+
+    Examples
+    --------
+    >>> _meta_unit("million tones\\n百万吨"), _meta_unit("Mt CO2"), _meta_unit("  ")
+    ('百万吨', 'Mt CO2', None)
+    """
+    lines = [x.strip() for x in text.replace("\r", "\n").split("\n") if x.strip()]
+    if not lines:
+        return None
+    zh = [x for x in lines if _has_cjk(x)]
+    unit = (zh or lines)[0]
+    return unit if len(unit) <= 24 else None
 
 
 _ONLY_YEAR = re.compile(r"\s*\d{4}(\.0)?\s*(年|年末|年度|年底)?\s*")

@@ -74,18 +74,42 @@ def _gc_paused():
             gc.enable()
 
 
-def _parse(path, sheet, region, year, recipe, *, ledger: bool = False):
-    """Parse every sheet of one workbook: (tidy columns, ledger rows, file name)."""
+def _parse(path, sheet, region, year, recipe, *, ledger: bool = False, sheet_errors=None):
+    """Parse every sheet of one workbook: (tidy columns, ledger rows, file name).
+
+    With a list as ``sheet_errors``, a sheet whose layout cannot be understood adds a row
+    ``(file, sheet, cell, error, message)`` to it and the other sheets are still read;
+    otherwise its :class:`LayoutError` is raised.
+    """
     with _gc_paused():
-        return _parse_workbook(path, sheet, region, year, recipe, ledger=ledger)
+        return _parse_workbook(
+            path, sheet, region, year, recipe, ledger=ledger, sheet_errors=sheet_errors
+        )
 
 
-def _parse_workbook(path, sheet, region, year, recipe, *, ledger: bool):
+def _error_row(file_name: str, exc: Exception, sheet: str | None = None) -> tuple:
+    """One row of an error report (:data:`ERROR_COLUMNS`) for a failure."""
+    if isinstance(exc, GreenstatsError):
+        return (file_name, exc.sheet or sheet, exc.cell, type(exc).__name__, str(exc))
+    return (
+        file_name,
+        sheet,
+        None,
+        type(exc).__name__,
+        f"{file_name}: unexpected {type(exc).__name__}: {exc}. Fix: pass this file to "
+        "read_yearbook with a recipe, and please report it",
+    )
+
+
+def _parse_workbook(path, sheet, region, year, recipe, *, ledger: bool, sheet_errors=None):
     rec = load_recipe(recipe)
     wb = open_workbook(path, sheet=sheet)
     columns: dict[str, list[Any]] = {}
     led: list[tuple] = []
     context: dict[str, Any] = {}
+    # a unit stated once for the workbook (a metadata sheet's ``Unit/单位`` row): a fallback
+    # for every later sheet
+    workbook: dict[str, Any] = {}
     page = getattr(wb, "title", None) or getattr(wb, "page_text", None)
     if page:
         context = context_from_text([page] if isinstance(page, str) else page)
@@ -96,18 +120,28 @@ def _parse_workbook(path, sheet, region, year, recipe, *, ledger: bool):
         if caption:
             lines = [caption] if isinstance(caption, str) else list(caption)
             context = {**context, **context_from_text(lines)}
-        res = parse_sheet(
-            sh,
-            file_name=wb.file_name,
-            recipe=rec,
-            region=region,
-            year=year,
-            context=context,
-            ledger=ledger,
-            columnar=True,
-        )
+        try:
+            res = parse_sheet(
+                sh,
+                file_name=wb.file_name,
+                recipe=rec,
+                region=region,
+                year=year,
+                context={**workbook, **context},
+                ledger=ledger,
+                columnar=True,
+            )
+        except LayoutError as exc:
+            if sheet_errors is None:
+                raise
+            # one sheet that cannot be understood: report it, read the others
+            sheet_errors.append(_error_row(wb.file_name, exc, sh.name))
+            context = {}
+            continue
         # an HTML page keeps its unit line (and sometimes its title) in a table of its own;
         # carry them to the next table of the same page
+        if res.context and res.context.get("workbook_unit"):
+            workbook["unit"] = res.context["workbook_unit"]
         if wb.kind == "html" and res.context:
             context = {**context, **res.context}
         elif res.n_rows:
@@ -280,6 +314,7 @@ def read_yearbook(
     region: str | None = None,
     year: int | None = None,
     recipe: str | os.PathLike[str] | Mapping[str, Any] | Recipe | None = None,
+    errors: str = "raise",
 ) -> pd.DataFrame:
     """Read one yearbook workbook into the tidy indicator table, with no configuration.
 
@@ -296,6 +331,12 @@ def read_yearbook(
         Optional overrides for a table the detection gets wrong: a YAML path, a mapping or
         a :class:`greenstats.specs.recipe.Recipe` (keys ``header_rows``, ``stub_cols``,
         ``orientation``, ``stub``, ``region``, ``year``, ``unit``, ``skip_rows``, ...).
+    errors
+        ``"raise"`` (default): a sheet whose table cannot be understood raises.
+        ``"collect"``: such a sheet is skipped with a warning, the other sheets are read,
+        and ``.attrs["errors"]`` lists the skipped sheets (columns ``file, sheet, cell,
+        error, message``, as :func:`read_yearbooks` gives). A file that cannot be opened
+        raises either way.
 
     Returns
     -------
@@ -308,7 +349,8 @@ def read_yearbook(
     ReadError
         The file is missing, corrupt or protected with a non-default password.
     LayoutError
-        A table cannot be understood; the message names file, sheet, cell and the fix.
+        A table cannot be understood (with ``errors="raise"``); the message names file,
+        sheet, cell and the fix.
 
     Examples
     --------
@@ -316,9 +358,33 @@ def read_yearbook(
     >>> tidy = gs.read_yearbook("data/raw/lianyungang-yearbook-SIMULATED.xlsx")  # doctest: +SKIP
     >>> tidy.query("indicator == '用水总量' and year == 2020")[["value", "unit"]]  # doctest: +SKIP
     """
-    columns, _, _ = _parse(path, sheet, region, year, recipe)
+    if errors not in ("raise", "collect"):
+        raise GreenstatsError(
+            f"errors must be 'raise' or 'collect', got {errors!r}",
+            key="errors",
+            fix="pass errors='raise' (default) or errors='collect'",
+        )
+    bad: list[tuple] | None = [] if errors == "collect" else None
+    columns, _, file_name = _parse(path, sheet, region, year, recipe, sheet_errors=bad)
     with _gc_paused():
-        return _frame(columns)
+        df = _frame(columns)
+    if bad is not None:
+        df.attrs["errors"] = _error_frame(bad)
+        if bad:
+            warnings.warn(
+                f"{file_name}: {len(bad)} sheet(s) could not be read and were skipped; see "
+                f".attrs['errors'] (first: {bad[0][4]})",
+                stacklevel=2,
+            )
+    return df
+
+
+def _error_frame(rows: list[tuple]) -> pd.DataFrame:
+    """The error report (:data:`ERROR_COLUMNS`, all ``str``) from error rows."""
+    err = pd.DataFrame(rows, columns=list(ERROR_COLUMNS))
+    for c in ERROR_COLUMNS:
+        err[c] = err[c].astype("str")
+    return err
 
 
 def cell_ledger(path: str | os.PathLike[str], *, sheet: str | None = None) -> pd.DataFrame:
@@ -371,27 +437,15 @@ def _expand(paths_or_dir: str | os.PathLike[str] | Iterable[str | os.PathLike[st
     return [Path(p) for p in paths_or_dir]
 
 
-def _one(path: str) -> tuple[dict[str, list[Any]] | None, tuple | None]:
+def _one(path: str) -> tuple[dict[str, list[Any]] | None, list[tuple]]:
+    """Read one file of a batch: its tidy columns (``None`` if it failed) and the error
+    rows of the file or of its sheets that could not be read."""
+    errors: list[tuple] = []
     try:
-        columns, _, _ = _parse(path, None, None, None, None)
-        return columns, None
-    except GreenstatsError as exc:
-        return None, (
-            Path(path).name,
-            exc.sheet,
-            exc.cell,
-            type(exc).__name__,
-            str(exc),
-        )
+        columns, _, _ = _parse(path, None, None, None, None, sheet_errors=errors)
+        return columns, errors
     except Exception as exc:  # noqa: BLE001 - any failure of one file is reported, not raised
-        return None, (
-            Path(path).name,
-            None,
-            None,
-            type(exc).__name__,
-            f"{Path(path).name}: unexpected {type(exc).__name__}: {exc}. Fix: pass this file "
-            "to read_yearbook with a recipe, and please report it",
-        )
+        return None, [*errors, _error_row(Path(path).name, exc)]
 
 
 def read_yearbooks(
@@ -416,8 +470,9 @@ def read_yearbooks(
     -------
     pandas.DataFrame
         The tidy table of every readable file; ``.attrs["errors"]`` is a DataFrame with
-        columns ``file, sheet, cell, error, message``, one row per file that failed. A
-        warning names how many files failed.
+        columns ``file, sheet, cell, error, message``, one row per file that failed and
+        per sheet that was skipped because its table could not be understood (the other
+        sheets of that file are read). A warning names how many failed.
 
     Examples
     --------
@@ -432,7 +487,7 @@ def read_yearbooks(
     files = [str(p) for p in _expand(paths_or_dir)]
     from tqdm.auto import tqdm
 
-    results: list[tuple[dict[str, list[Any]] | None, tuple | None]] = []
+    results: list[tuple[dict[str, list[Any]] | None, list[tuple]]] = []
     bar = tqdm(total=len(files), disable=not progress, desc="reading yearbooks", unit="file")
     try:
         if jobs > 1 and len(files) > 1:
@@ -448,20 +503,22 @@ def read_yearbooks(
         bar.close()
     parts: list[dict[str, list[Any]]] = []
     errors: list[tuple] = []
+    failed_files = skipped_sheets = 0
     for r, e in results:
-        if e is not None:
-            errors.append(e)
-        elif r:
+        errors.extend(e)
+        if r:
             parts.append(r)
+            skipped_sheets += len(e)
+        elif e:  # the file could not be opened, or none of its sheets could be read
+            failed_files += 1
     df = _frame(parts)
-    err = pd.DataFrame(errors, columns=list(ERROR_COLUMNS))
-    for c in ERROR_COLUMNS:
-        err[c] = err[c].astype("str")
-    df.attrs["errors"] = err
+    df.attrs["errors"] = _error_frame(errors)
     if errors:
+        what = f"{failed_files} of {len(files)} files could not be read"
+        if skipped_sheets:
+            what += f", and {skipped_sheets} sheet(s) of the other files were skipped"
         warnings.warn(
-            f"{len(errors)} of {len(files)} files could not be read; see .attrs['errors'] "
-            f"(first: {errors[0][4]})",
+            f"{what}; see .attrs['errors'] (first: {errors[0][4]})",
             stacklevel=2,
         )
     return df

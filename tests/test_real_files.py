@@ -17,6 +17,7 @@ import functools
 import math
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -462,6 +463,22 @@ def test_ceads_matrix_lianyungang_series():
     assert list(m["year"].astype(int)) == list(range(2000, 2020))
     assert math.isclose(m["value"].iloc[0], 5.301014252779371)
     assert math.isclose(m["value"].iloc[-1], 30.404642130384445)
+
+
+def test_ceads_unit_comes_from_the_note_sheet():
+    """CEADs prints its unit once, on the NOTE sheet (``Unit/单位 | million tones\n百万吨``,
+    row 5); both data sheets print none, so every value carries it (百万 = 10^6)."""
+    path = _path(CEADS)
+    note = openpyxl.load_workbook(path, read_only=True)["NOTE"]
+    key, value = (note.cell(5, 1).value, note.cell(5, 2).value)
+    assert key == "Unit/单位" and value.splitlines()[-1] == "百万吨"
+    tidy = read(CEADS)
+    assert set(tidy["source_sheet"]) == {"emission vector", "emission matrix"}
+    assert set(tidy["unit"]) == {"百万吨"}
+    assert set(tidy["unit_mult"].astype(int)) == {6}
+    ledger = greenstats.cell_ledger(path)
+    roles = ledger[ledger["source_sheet"] == "NOTE"].set_index("source_cell")["role"]
+    assert roles["A5"] == "unit" and roles["B5"] == "unit"
 
 
 def test_coal_factor_numbers_inside_text():
