@@ -50,7 +50,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, repeat
 from operator import attrgetter, itemgetter, methodcaller
 from typing import Any
 
@@ -1425,11 +1425,12 @@ class _SheetParser:
         reg_cells = [rm.get(creg) for rm in rmaps]
         if any(ci is None or ci.kind == _BLANK for ci in reg_cells):
             return False
-        infos = list(map(_stub_label, [ci.text for ci in reg_cells]))
+        texts = [ci.text for ci in reg_cells]
+        infos = list(map(_stub_label, texts))
         if not all(info[1] for info in infos):
             return False
         levels = [info[0] for info in infos]
-        ranks = [_stub_rank(ci.text) for ci in reg_cells]
+        ranks = list(map(_stub_rank, texts))
         regions = [info[1] for info in infos]
         marks = [info[2] or None for info in infos]
         units = [info[3] or None for info in infos]
@@ -1489,8 +1490,7 @@ class _SheetParser:
             )
             if block is not None:
                 table.block = block
-                for r in rows:
-                    emitted.append((r, stub_cols, data_cols))
+                emitted.extend(zip(rows, repeat(stub_cols), repeat(data_cols)))
                 return True
         cells = self.sheet.cells
         cols = plan.cols
@@ -1539,8 +1539,7 @@ class _SheetParser:
         out[10].extend(chain.from_iterable(mult_l))
         out[11].extend(_repeat(levels, n))
         out[12].extend(_repeat(parents, n))
-        for r in rows:
-            emitted.append((r, stub_cols, data_cols))
+        emitted.extend(zip(rows, repeat(stub_cols), repeat(data_cols)))
         return True
 
     def _body_stats(
@@ -2287,21 +2286,20 @@ def _panel_block(
             status = pa.array(["A", "Z"], lstr).take(zero.astype(np.int8))
             values[zero] = math.nan
         # units and multipliers per distinct row unit
-        keys: dict[Any, int] = {}
+        keys = {u: k for k, u in enumerate(dict.fromkeys(units))}
         flat_units: list[Any] = []
         flat_mults: list[Any] = []
-        row_key = []
-        for u in units:
-            k = keys.get(u)
-            if k is None:
-                k = keys[u] = len(keys)
-                us, ms = plan.units(u, fallback_unit)
-                flat_units.extend(us)
-                flat_mults.extend(ms)
-            row_key.append(k)
-        unit_idx = (np.asarray(row_key, dtype=np.int64)[:, None] * n + np.arange(n)).reshape(-1)
-        year_rows = [y if y else None for y in years]
-        if all(y is not None for y in year_rows):
+        for u in keys:
+            us, ms = plan.units(u, fallback_unit)
+            flat_units.extend(us)
+            flat_mults.extend(ms)
+        if len(keys) == 1:
+            unit_idx = tile
+        else:
+            row_key = np.fromiter(map(keys.__getitem__, units), dtype=np.int64, count=nr)
+            unit_idx = (row_key[:, None] * n + np.arange(n)).reshape(-1)
+        year_rows = years if None not in years and 0 not in years else [y or None for y in years]
+        if None not in year_rows:
             year_arr = _int_ext(np.repeat(np.asarray(year_rows, dtype=np.int64), n), None)
         else:
             ry, rm = _int_parts(year_rows)
@@ -2310,10 +2308,13 @@ def _panel_block(
             year_arr = _int_ext(np.where(has, ry[rep], py[tile]), ~has & pm[tile])
         mu, mm = _int_parts(flat_mults)
         mult_data, mult_mask = mu[unit_idx], mm[unit_idx]
-        marker = list(chain.from_iterable([m] * n if m else plan.marks for m in marks))
+        if any(marks):
+            marker = list(chain.from_iterable([m] * n if m else plan.marks for m in marks))
+        else:
+            marker = plan.marks * nr
         unit_col: Any = pa.array(flat_units, lstr).take(unit_idx)
         letters = pa.array(plan.letters, lstr).take(tile)
-        numbers = pa.array([str(r + 1) for r in rows], lstr).take(rep)
+        numbers = pa.array(np.asarray(rows, dtype=np.int64) + 1).cast(lstr).take(rep)
         block: list[Any] = [
             pa.array(plan.inds, lstr).take(tile),
             pa.array(plan.ens, lstr).take(tile),
