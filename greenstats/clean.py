@@ -737,6 +737,8 @@ def _parse_number_text(text: str) -> ParsedNumber:
         return _M
     if s in _BELOW_UNIT or s.strip("…. ·。．") == "" and ("…" in s or "..." in s):
         return _L
+    if s[:1].isascii() and s[:1].isalpha():
+        return _X  # a word (``Coal``, ``GDP``): a number starts with a digit, sign or point
     s = s.translate(_FULLWIDTH_NUM)
     s = _SIGN_SPACE.sub(r"\1", s)
     s = _GROUP_COMMA.sub("", s)

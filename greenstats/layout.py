@@ -425,6 +425,17 @@ def _is_year_value(c: _Cell) -> int | None:
     return None
 
 
+def _non_year_number(m: dict[int, _Cell]) -> bool:
+    """Whether a row (its cells by column) holds a number that is not a year: such a row is
+    never a header row of years (the first test of ``_SheetParser._year_header_row``)."""
+    for ci in m.values():
+        if ci.kind == _NUM:
+            v = ci.value
+            if not (v.is_integer() and 1900 <= v <= 2100):
+                return True
+    return False
+
+
 # --------------------------------------------------------------------------- grid
 _NOTE_EN = re.compile(r"^\s*(note|notes|source|sources)\s*[:：]", re.I)
 
@@ -435,14 +446,20 @@ class _Grid:
         rows = sheet.cells
         self.nr = len(rows)
         self.nc = max((len(r) for r in rows), default=0)
-        # per row: the non-empty cells as (column, cell), and the same as a dict
-        self.row_cells: list[list[tuple[int, _Cell]]] = []
+        # per row: the non-empty cells as a dict column -> cell, in column order; the same as a
+        # list of (column, cell) is built on first use (:meth:`row`): the bulk paths of a
+        # large table never need it for most rows
         self.row_map: list[dict[int, _Cell]] = []
         # per row: the columns of cells that are not plain numbers (text, markers, numbers
         # stored as text); a body row whose value columns avoid them takes the bulk path
         self.nonplain: list[list[int]] = []
         plain, cjk_missing_first = _PlainNum, _CJK_MISSING_FIRST
-        texts: dict[str, _Cell] = {}  # the sheet's text cells (labels repeat)
+        texts: dict[str, _Cell] = {}  # the sheet's text cells that are text (labels repeat)
+        odd: dict[str, _Cell] = {}  # the other texts: numbers stored as text, markers
+        # the columns holding a cell that is not a plain number but a number or a marker (a
+        # number stored as text, "…"): ``_SheetParser._bands`` counts such columns as numeric
+        self.numish: set[int] = set()
+        numish = self.numish
         for row in rows:
             m: dict[int, _Cell] = {}
             other: list[int] = []
@@ -458,13 +475,19 @@ class _Grid:
                         continue
                     ci = texts.get(v)
                     if ci is None:
-                        if "\u4e00" <= v[0] <= "\u9fff" and v[0] not in cjk_missing_first:
-                            # a Chinese label: text, as ``_classify_str`` decides (labels
-                            # such as ``北京1997`` may all differ: no use caching them)
-                            ci = _Cell(_TEXT, v, None, "X")
-                        else:
-                            ci = _classify_str(v)
-                        texts[v] = ci
+                        ci = odd.get(v)
+                        if ci is None:
+                            if "\u4e00" <= v[0] <= "\u9fff" and v[0] not in cjk_missing_first:
+                                # a Chinese label: text, as ``_classify_str`` decides
+                                ci = _Cell(_TEXT, v, None, "X")
+                            else:
+                                ci = _classify_str(v)
+                            if ci.kind == _TEXT:
+                                texts[v] = ci
+                            else:
+                                odd[v] = ci
+                        if ci.kind in (_NUM, _MARK):
+                            numish.add(c)
                     other.append(c)
                 elif tv is int:
                     ci = _Cell(_NUM, v, float(v))
@@ -472,18 +495,25 @@ class _Grid:
                     ci = _classify(v)
                     if ci is None:
                         continue
+                    if ci.kind in (_NUM, _MARK):
+                        numish.add(c)
                     other.append(c)
                 m[c] = ci
-            self.row_cells.append(list(m.items()))
             self.row_map.append(m)
             self.nonplain.append(other)
         for r, c in sheet.formula_no_cache:
             if 0 <= r < self.nr and c not in self.row_map[r]:
                 ci = _Cell(_MARK, "(formula without a cached value)", None, "F")
-                self.row_map[r][c] = ci
-                self.row_cells[r] = sorted(self.row_map[r].items())
+                m = self.row_map[r]
+                m[c] = ci
+                self.row_map[r] = dict(sorted(m.items()))  # keep column order
                 self.nonplain[r].append(c)
+                numish.add(c)
                 self.nc = max(self.nc, c + 1)
+        self._rows: list[list[tuple[int, _Cell]] | None] = [None] * self.nr
+        # per row: the first and last column holding a cell (-1 for an empty row)
+        self.first = [next(iter(m)) if m else -1 for m in self.row_map]
+        self.last = [next(reversed(m)) if m else -1 for m in self.row_map]
         self.letters = [column_letter(c) for c in range(self.nc)]
         self._col_total: Counter[int] | None = None
         self._cells_cache: dict[tuple[int, int, int], list[tuple[int, _Cell]]] = {}
@@ -510,15 +540,29 @@ class _Grid:
 
     def items(self) -> Iterable[tuple[tuple[int, int], _Cell]]:
         """Every non-empty cell as ((row, column), cell), in row then column order."""
-        for r, cells in enumerate(self.row_cells):
-            for c, ci in cells:
+        for r, m in enumerate(self.row_map):
+            for c, ci in m.items():
                 yield (r, c), ci
+
+    def row(self, r: int) -> list[tuple[int, _Cell]]:
+        """The non-empty cells of row ``r`` as (column, cell), in column order (built once:
+        the same list object on every call)."""
+        got = self._rows[r]
+        if got is None:
+            got = self._rows[r] = list(self.row_map[r].items())
+        return got
+
+    def whole(self, r: int, lo: int, hi: int) -> bool:
+        """Whether every cell of row ``r`` lies within columns ``lo..hi`` (an empty row does)."""
+        first = self.first[r]
+        return first < 0 or (first >= lo and self.last[r] <= hi)
 
     def cells(self, r: int, lo: int, hi: int) -> list[tuple[int, _Cell]]:
         """Non-empty cells of row ``r`` within columns ``lo..hi``, as (column, cell)."""
-        row = self.row_cells[r]
-        if not row or (row[0][0] >= lo and row[-1][0] <= hi):
-            return row
+        first = self.first[r]
+        if first < 0 or (first >= lo and self.last[r] <= hi):
+            return self.row(r)
+        row = self.row(r)
         key = (r, lo, hi)
         got = self._cells_cache.get(key)
         if got is None:
@@ -619,12 +663,8 @@ class _SheetParser:
             nonplain = Counter(chain.from_iterable(g.nonplain))
             used_set: set[int] = set(total)
             num_cols: set[int] = {c for c, k in total.items() if k > nonplain[c]}
-            rest = set(nonplain) - num_cols
-            if rest:
-                for m, other in zip(g.row_map, g.nonplain, strict=True):
-                    for c in other:
-                        if c in rest and m[c].kind in (_NUM, _MARK):
-                            num_cols.add(c)
+            # (the grid noted the columns with a number or marker that is not plain)
+            num_cols |= (set(nonplain) - num_cols) & g.numish
         else:
             keys = [(c, ci) for r in range(r0, r1) for c, ci in g.cells(r, lo, hi)]
             used_set = {c for c, _ in keys}
@@ -725,7 +765,7 @@ class _SheetParser:
     def _data_row(self, r: int, lo: int, hi: int) -> bool:
         g = self.g
         cells = g.cells(r, lo, hi)
-        if cells is g.row_cells[r] and len(cells) > len(g.nonplain[r]):
+        if cells is g.row(r) and len(cells) > len(g.nonplain[r]):
             # the whole row is in the band and holds a plain number
             return not self._year_header_row(cells, r)
         if not any(ci.kind in (_NUM, _MARK) for _, ci in cells):
@@ -781,12 +821,12 @@ class _SheetParser:
         g = self.g
         skip = {r - 1 for r in (self.recipe.skip_rows if self.recipe else ())}
         r1 = g.nr if r1 is None else r1
-        rc = g.row_cells
+        first, last, row_map = g.first, g.last, g.row_map
         # the rows with a cell within the band (``g.cells`` not called for a row wholly in it)
         rows = [
             r
             for r in range(r0, r1)
-            if rc[r] and ((lo <= rc[r][0][0] and rc[r][-1][0] <= hi) or g.cells(r, lo, hi))
+            if first[r] >= 0 and ((lo <= first[r] and last[r] <= hi) or g.cells(r, lo, hi))
         ]
         if not rows:
             return []
@@ -795,10 +835,10 @@ class _SheetParser:
         for r in rows:
             if r in skip:
                 continue
-            cells = rc[r]
-            if lo <= cells[0][0] and cells[-1][0] <= hi and len(cells) > len(nonplain[r]):
-                # as ``_data_row``: the whole row is in the band and holds a plain number
-                if not year_header(cells, r):
+            if lo <= first[r] and last[r] <= hi and len(row_map[r]) > len(nonplain[r]):
+                # as ``_data_row``: the whole row is in the band and holds a plain number; a
+                # number that is no year settles it without the row's cell list
+                if _non_year_number(row_map[r]) or not year_header(g.row(r), r):
                     data.append(r)
             elif data_row(r, lo, hi):
                 data.append(r)
@@ -928,7 +968,7 @@ class _SheetParser:
                 value = next(
                     (
                         v
-                        for cc, v in self.g.row_cells[r]
+                        for cc, v in self.g.row(r)
                         if cc > c and v.kind == _TEXT and v.text.strip()
                     ),
                     None,
@@ -938,7 +978,7 @@ class _SheetParser:
                     if unit:
                         ctx["unit"] = ctx["workbook_unit"] = unit
                         self._set(r, c, "unit", None, None)
-                        vc = next(cc for cc, v in self.g.row_cells[r] if v is value)
+                        vc = next(cc for cc, v in self.g.row(r) if v is value)
                         self._set(r, vc, "unit", None, None)
                 continue
             if _UNIT_LINE.match(t):
@@ -1406,12 +1446,12 @@ class _SheetParser:
         creg = region_cols[0]
         cyear = year_cols[0] if year_cols else None
         data_set = set(data_cols)
-        cells_in, rc = g.cells, g.row_cells
+        cells_in, first, last = g.cells, g.first, g.last
         # the rows with a cell within the band (``g.cells`` not called for a row wholly in it)
         rows = [
             r
             for r in range(bs, be + 1)
-            if rc[r] and ((lo <= rc[r][0][0] and rc[r][-1][0] <= hi) or cells_in(r, lo, hi))
+            if first[r] >= 0 and ((lo <= first[r] and last[r] <= hi) or cells_in(r, lo, hi))
         ]
         row_map, nonplain = g.row_map, g.nonplain
         rmaps = [row_map[r] for r in rows]
@@ -1548,13 +1588,13 @@ class _SheetParser:
         """Columns holding numbers or markers in the body rows, and per column the counts
         ``[numbers, markers and blanks, text]`` (plain numbers are counted in bulk)."""
         g = self.g
-        row_cells, row_map, nonplain = g.row_cells, g.row_map, g.nonplain
+        first, last, row_map, nonplain = g.first, g.last, g.row_map, g.nonplain
         whole: list[int] = []  # rows wholly within the band
         part: list[int] = []  # the columns of the other rows' cells within the band
         pairs: list[tuple[int, _Cell]] = []  # the cells that are not plain numbers
         for r in body:
-            row = row_cells[r]
-            if not row or (row[0][0] >= lo and row[-1][0] <= hi):
+            f = first[r]
+            if f < 0 or (f >= lo and last[r] <= hi):
                 rm = row_map[r]
                 whole.append(r)
                 other = nonplain[r]
