@@ -966,11 +966,7 @@ class _SheetParser:
             t = ci.text
             if _is_unit_key(t):
                 value = next(
-                    (
-                        v
-                        for cc, v in self.g.row(r)
-                        if cc > c and v.kind == _TEXT and v.text.strip()
-                    ),
+                    (v for cc, v in self.g.row(r) if cc > c and v.kind == _TEXT and v.text.strip()),
                     None,
                 )
                 if value is not None and "workbook_unit" not in ctx:
