@@ -35,7 +35,9 @@ target, ``|Y − v| <= 0.5``; use ``>=`` for "at least N"), ``increase`` (probab
 every remaining year through the deadline rises, :func:`greenstats.trends.prob_increasing`),
 ``zero_growth`` (the deadline value no higher than the base-year value), ``provincial`` (a
 number Jiangsu sets; without an override: status "needs the provincial target" and no
-probability; with one, judged as ``<=``/``>=`` by the indicator's direction).
+probability; with one, judged as ``<=``/``>=`` by the indicator's direction). A ``<=``/``>=``
+target whose sentence says 保持 ("keep above 90 %") is judged in every year of the plan period
+(``every_year``; :func:`greenstats.trends.prob_every_year` ex ante).
 
 A target stated as a percent change against a base year (the target's unit is ``%`` while
 the indicator's is not, e.g. ``<= -13.5 %`` against 2020 for energy intensity) is turned into
@@ -85,7 +87,10 @@ STATUSES: dict[str, str] = {
     "not achieved": "the deadline year has data and misses the target",
     "already meets the target": "deadline ahead; the latest value meets the target",
     "in progress": "deadline ahead; probability from the models",
-    "already missed": "deadline ahead, but an 'increase' target already had a year without a rise",
+    "already missed": (
+        "deadline ahead, but a year of the plan period already failed an every-year target "
+        "('increase': no rise; 保持 / every_year: on the wrong side of the target)"
+    ),
     "anchors only": "too few points (or no model fitted) for a probability; anchors only",
     "needs the provincial target": "the plan defers to a provincial number not supplied",
     "no base-year value": "a zero_growth target whose base year has no data",
@@ -689,6 +694,7 @@ def assess(
     min_points: int = 5,
     met_now: Literal["model", "override"] = "model",
     plan_start: int | None = None,
+    every_year: bool | None = None,
     weights: Any = None,
     damping: float | None = None,
     forecast_options: Mapping[str, Any] | None = None,
@@ -744,10 +750,25 @@ def assess(
         Further keyword options of :func:`greenstats.trends.forecast` (e.g.
         ``robust_drift``, ``drift_prior``), also used by ``prob_increasing`` and the backtest.
     plan_start
-        For ``increase``: the first year that must rise above the year before (default
-        ``base_year + 1``, else ``deadline − 4``, a five-year plan). A year in
-        ``[plan_start, latest]`` that did not rise means the target is already missed
-        (probability 0, status "already missed").
+        First year of the plan period for every-year targets. For ``increase``: the first
+        year that must rise above the year before (default ``base_year + 1``, else
+        ``deadline − 4``, a five-year plan). For an every-year ``>=``/``<=`` target (see
+        ``every_year``): the first year that must meet the target (default ``base_year +
+        1``, else the year the plan was issued, ``plan.issued`` in targets.yaml, 2021; a
+        target with a deadline before that year falls back to ``deadline − 4``). A year in
+        ``[plan_start, latest]`` that fails means the target is already missed (probability
+        0, status "already missed").
+    every_year
+        Judge a ``>=``/``<=`` target in every year of the plan period, not only at the
+        deadline (the plan's 保持, "keep above 90 %"). None (default): True when the
+        comparator (after a provincial override) is ``>=`` or ``<=`` and the target's
+        ``text_zh`` contains 保持; True/False force it (True also applies to
+        ``zero_growth``; ``increase`` always keeps its own every-year rule). Ex post,
+        ``achieved`` only if every observed year in ``[plan_start, deadline]`` meets the
+        target (the wording names the failing years; a warning lists years without data).
+        Ex ante, the probability is that every remaining year through the deadline meets it
+        (:func:`greenstats.trends.prob_every_year`, the random walk with drift: ``models``
+        is ``{"rw_drift": p}``), and a warning gives the deadline-year probability beside it.
     indicators
         The indicator catalogue (default :func:`greenstats.load_indicators`, if available).
     thresholds
@@ -774,6 +795,14 @@ def assess(
     ('on track', 3, -0.03)
     >>> a.status, a.probability is not None
     ('in progress', True)
+
+    A 保持 ("keep above") target fails ex post when any year of the plan period fails:
+
+    >>> r = pd.Series([91.0, 89.5, 92.0], index=[2020, 2021, 2022])
+    >>> b = assess(r, {"target_id": "w.keep", "deadline": 2022, "comparator": ">=",
+    ...                "value": 90.0, "text_zh": "综合利用率保持在90%以上"}, plan_start=2021)
+    >>> b.achieved, b.wording
+    (False, 'not achieved: below 90 in 2021 (observed 2022: 92)')
     """
     th = thresholds or load_thresholds()
     t = _resolve_target(target, overrides)
@@ -871,6 +900,65 @@ def assess(
         limit = bnds[1]
     model_comp = "<=" if comp == "zero_growth" else comp
     t_level = v
+    hold = _every_year(every_year, comp, model_comp, t, warnings)
+    first = _hold_start(plan_start, base_year, deadline, th) if hold else deadline
+
+    # ---- every year (保持): the observed years of the plan period
+    if hold:
+        warnings.append(
+            f"every-year target (保持): every year from {first} to {deadline} must meet the "
+            f"target, not only {deadline}"
+        )
+        seen = y[(y.index >= first) & (y.index <= deadline)]
+        upto = deadline if deadline in y.index else min(int(y.index[-1]), deadline - 1)
+        missing = sorted(set(range(first, upto + 1)) - set(seen.index.tolist()))
+        if missing:
+            warnings.append(
+                f"no data for {missing} between {first} and {upto}; 'every year' is checked on "
+                "the years with data"
+            )
+        fails = [int(yr) for yr, val in seen.items() if not _meets(val, model_comp, t_level, tol)]
+        side, side_zh = _wrong_side(model_comp)
+        if fails:
+            warnings.append(
+                f"every-year target (保持): {side} {t_level:.6g} in {fails} (plan period "
+                f"{first}–{deadline})"
+            )
+        if deadline not in y.index and fails:
+            y_upto = y[y.index <= deadline]
+            a = _anchors(
+                y_upto,
+                t_level,
+                deadline,
+                direction,
+                base_year,
+                limit,
+                pace,
+                th,
+                comp,
+                tol,
+                warnings,
+            )
+            yrs = ", ".join(map(str, fails))
+            return _empty(
+                t,
+                region,
+                latest_year=int(y_upto.index[-1]),
+                latest_value=float(y_upto.iloc[-1]),
+                probability=0.0,
+                observed_rate=a.observed_rate,
+                required_rate=a.required_rate,
+                ratio=a.ratio,
+                category=a.category,
+                pace_level=a.pace_level,
+                anchors=a.as_dict(),
+                wording=f"already missed: {side} {t_level:.6g} in {yrs}",
+                wording_zh=f"已无法实现：{'、'.join(map(str, fails))}年{side_zh}{t_level:.6g}",
+                warnings=_dedupe(warnings),
+                status="already missed",
+                rate_needed=a.rate_needed_now,
+                target_value=t_level,
+            )
 
     # ---- ex post: the deadline year has data
     if deadline in y.index and comp != "increase":
@@ -878,6 +966,18 @@ def assess(
         a = _anchors(
             y_pre, t_level, deadline, direction, base_year, limit, pace, th, comp, tol, warnings
         )
+        if hold:
+            return _finish_expost(
+                t,
+                region,
+                y_pre,
+                a,
+                warnings,
+                not fails,
+                t_level,
+                comp,
+                hold=(first, fails, model_comp),
+            )
         ok = _meets(float(y.loc[deadline]), model_comp, t_level, tol)
         return _finish_expost(t, region, y_pre, a, warnings, ok, t_level, comp)
     if comp == "increase":
@@ -1026,6 +1126,35 @@ def assess(
                 except Exception as exc:
                     warnings.append(f"P(every year rises) failed ({exc}); no probability")
                     probability, per_model = None, {}
+            elif hold:
+                p_deadline = probability
+                try:
+                    probability = float(
+                        trends.prob_every_year(
+                            y,
+                            deadline,
+                            model_comp,
+                            t_level,
+                            from_year=first,
+                            bounds=bnds,
+                            break_years=break_years,
+                            min_points=min_points,
+                            **{k: v for k, v in fc_opts.items() if k != "weights"},
+                        )
+                    )
+                    per_model = {"rw_drift": probability}
+                    left = max(first, int(y.index[-1]) + 1)
+                    span = f"{left}" if left == deadline else f"every year {left}–{deadline}"
+                    warnings.append(
+                        f"every-year target (保持): the headline probability ({probability:.2f}) "
+                        f"is that {span} meets the target (random walk with drift); the "
+                        f"deadline year alone: {p_deadline:.2f}"
+                    )
+                except Exception as exc:
+                    warnings.append(
+                        f"P(every year meets the target) failed ({exc}); no probability"
+                    )
+                    probability, per_model = None, {}
             if probability is not None and not math.isfinite(probability):
                 warnings.append("the models gave no finite probability; anchors only")
                 probability, per_model = None, {}
@@ -1042,7 +1171,13 @@ def assess(
     status = "in progress" if probability is not None else "anchors only"
     if met:
         status = "already meets the target"
-    if probability is not None:
+    if probability is not None and hold and not (met and met_now == "override"):
+        en, zh = probability_label(probability, thresholds=th)
+        wording = (
+            f"{en} to meet the target in every year to {deadline} (probability {probability:.2f})"
+        )
+        wording_zh = f"至{deadline}年每年达标：{zh}（概率{probability:.2f}）"
+    elif probability is not None:
         wording, wording_zh = wording_for(probability, deadline, thresholds=th)
     else:
         wording = f"no probability ({reason[0]}); anchors: {a.category}"
@@ -1088,6 +1223,58 @@ def assess(
         anchors=a.as_dict(),
         backtest=bt,
     )
+
+
+def _every_year(
+    every_year: bool | None, comp: str, model_comp: str, t: Mapping[str, Any], warnings: list[str]
+) -> bool:
+    """Whether a target is judged in every year of the plan period (保持), not only at the
+    deadline; ``increase`` has its own every-year rule and is never "hold".
+
+    Examples
+    --------
+    >>> _every_year(None, ">=", ">=", {"text_zh": "综合利用率保持在90%以上"}, [])
+    True
+    >>> _every_year(None, ">=", ">=", {"text_zh": "综合利用率达到95%"}, [])
+    False
+    >>> _every_year(False, "<=", "<=", {"text_zh": "保持在29.55亿立方米以内"}, [])
+    False
+    """
+    if comp == "increase" or every_year is False:
+        return False
+    if every_year is None:
+        return comp in ("<=", ">=") and "保持" in str(t.get("text_zh") or "")
+    if model_comp in ("<=", ">="):
+        return True
+    warnings.append(
+        f"every_year=True has no meaning for comparator {comp!r}; judged at the deadline only"
+    )
+    return False
+
+
+def _wrong_side(comp: str) -> tuple[str, str]:
+    """How a year fails an every-year target, in English and Chinese.
+
+    Examples
+    --------
+    >>> _wrong_side(">="), _wrong_side("<=")
+    (('below', '低于'), ('above', '高于'))
+    """
+    return ("below", "低于") if comp == ">=" else ("above", "高于")
+
+
+def _hold_start(plan_start: int | None, base_year: int | None, deadline: int, th) -> int:
+    """First year of an every-year (保持) target's plan period (see ``assess``)."""
+    if plan_start is not None:
+        return min(int(plan_start), deadline)
+    if base_year is not None:
+        return min(base_year + 1, deadline)
+    from greenstats.specs.targets import plan_issued  # lazy: reads targets.yaml once
+
+    issued = plan_issued()
+    if issued is None or issued > deadline:
+        return deadline - th.china.plan_years + 1
+    return int(issued)
 
 
 def _no_base_year(t, region, y, a, warnings, base_year) -> Assessment:
@@ -1198,10 +1385,27 @@ def _finish_empty(t, region, y, a: Anchors, warnings, *, status, wording, wordin
     )
 
 
-def _finish_expost(t, region, y, a: Anchors, warnings, ok: bool, level, comp) -> Assessment:
+def _finish_expost(
+    t, region, y, a: Anchors, warnings, ok: bool, level, comp, *, hold=None
+) -> Assessment:
     deadline = t["deadline"]
     val = float(y.loc[deadline])
-    if ok:
+    if hold is not None:  # every year (保持): (first year, failing years)
+        first, fails, hold_comp = hold
+        if ok:
+            wording = f"achieved in every year {first}–{deadline} (observed {deadline}: {val:.6g})"
+            wording_zh = f"已实现：{first}—{deadline}年每年达标（{deadline}年实际值{val:.6g}）"
+        else:
+            side, side_zh = _wrong_side(hold_comp)
+            wording = (
+                f"not achieved: {side} {level:.6g} in {', '.join(map(str, fails))} "
+                f"(observed {deadline}: {val:.6g})"
+            )
+            wording_zh = (
+                f"未实现：{'、'.join(map(str, fails))}年{side_zh}{level:.6g}"
+                f"（{deadline}年实际值{val:.6g}）"
+            )
+    elif ok:
         wording = f"achieved (observed {deadline}: {val:.6g})"
         wording_zh = f"已实现（{deadline}年实际值{val:.6g}）"
     else:

@@ -1085,6 +1085,70 @@ def _fit_one(
     )
 
 
+def _rw_setup(
+    y: pd.Series,
+    through_year: int,
+    *,
+    bounds: Bounds,
+    scale: Scale | None,
+    break_years: Iterable[int],
+    min_points: int,
+    drift_prior: float,
+    drift_halflife: float | None,
+    robust_drift: bool,
+):
+    """Transform ``y`` and estimate the random walk with drift for a path simulation.
+
+    Returns ``(years, z, scale, bounds, parts, H)`` (``parts`` from :func:`_rw_parts`, ``H``
+    the number of years after the latest observation up to ``through_year``), or None when
+    the series is too short (fewer than ``max(min_points, 3)`` points or fewer than two
+    usable differences). Raises :class:`SeriesError` when no year is left to simulate.
+    """
+    years, z, sc, lo_hi, _ = prepare(y, bounds=bounds, scale=scale)
+    through_year = int(through_year)
+    if len(years) < max(int(min_points), 3):
+        return None
+    parts = _rw_parts(
+        years, z, break_years, **_drift_opts(drift_prior, drift_halflife, robust_drift)
+    )
+    if parts is None:
+        return None
+    H = through_year - int(years[-1])
+    if H < 1:
+        raise SeriesError(
+            f"{_label(y)}: no year after {int(years[-1])} up to {through_year}",
+            key="through_year",
+            fix="check the observed years directly (every year rising is then a fact)",
+        )
+    return years, z, sc, lo_hi, parts, H
+
+
+def _rw_paths(
+    years: np.ndarray, z: np.ndarray, parts, H: int, damping: float, n_sim: int, seed: int
+) -> np.ndarray:
+    """Posterior predictive paths of the RW with drift: ``z`` for the ``H`` years after the
+    latest observation, shape ``(n_sim, H)``.
+
+    Flat prior: ``sigma2 ~ s2*df/chi2(df)``, ``drift ~ N(d, sigma2/span)``, yearly increments
+    ``N(damping**k * drift, sigma2)`` for the k-th year after the RW origin (the latest
+    non-break year), drawn in this order from ``numpy.random.default_rng(seed)``.
+    """
+    d, s2, span, df, origin, _ = parts
+    rng = np.random.default_rng(seed)
+    sigma2 = s2 * df / rng.chisquare(df, size=n_sim)
+    drift = d + np.sqrt(sigma2 / span) * rng.standard_normal(n_sim)
+    # simulate from the RW origin (the latest non-break year) up to through_year
+    lead = int(years[-1]) - int(years[origin])
+    steps = lead + H
+    # step k (1-based, from the origin) carries damping**k of the drift, as in forecast()
+    damp = float(damping) ** np.arange(1, steps + 1)
+    inc = drift[:, None] * damp[None, :] + np.sqrt(sigma2)[:, None] * rng.standard_normal(
+        (n_sim, steps)
+    )
+    path = z[origin] + np.cumsum(inc, axis=1)
+    return path[:, lead:]
+
+
 def prob_increasing(
     y: pd.Series,
     through_year: int,
@@ -1122,38 +1186,157 @@ def prob_increasing(
     >>> 0.5 < prob_increasing(y, 2024) < prob_increasing(y, 2023) < 1
     True
     """
-    years, z, sc, lo_hi, _ = prepare(y, bounds=bounds, scale=scale)
-    through_year = int(through_year)
-    if len(years) < max(int(min_points), 3):
-        return float("nan")
-    parts = _rw_parts(
-        years, z, break_years, **_drift_opts(drift_prior, drift_halflife, robust_drift)
+    setup = _rw_setup(
+        y,
+        through_year,
+        bounds=bounds,
+        scale=scale,
+        break_years=break_years,
+        min_points=min_points,
+        drift_prior=drift_prior,
+        drift_halflife=drift_halflife,
+        robust_drift=robust_drift,
     )
-    if parts is None:
+    if setup is None:
         return float("nan")
-    d, s2, span, df, origin, _ = parts
-    H = through_year - int(years[-1])
-    if H < 1:
-        raise SeriesError(
-            f"{_label(y)}: no year after {int(years[-1])} up to {through_year}",
-            key="through_year",
-            fix="check the observed years directly (every year rising is then a fact)",
-        )
+    years, z, _, _, parts, H = setup
+    d, s2 = parts[0], parts[1]
     if s2 <= 0:
         return 1.0 if d > 0 else 0.0
-    rng = np.random.default_rng(seed)
-    sigma2 = s2 * df / rng.chisquare(df, size=n_sim)
-    drift = d + np.sqrt(sigma2 / span) * rng.standard_normal(n_sim)
-    # simulate from the RW origin (the latest non-break year) up to through_year; the first
-    # remaining year must rise above the latest *observed* value (a pulse year included)
-    lead = int(years[-1]) - int(years[origin])
-    steps = lead + H
-    # step k (1-based, from the origin) carries damping**k of the drift, as in forecast()
-    damp = float(damping) ** np.arange(1, steps + 1)
-    inc = drift[:, None] * damp[None, :] + np.sqrt(sigma2)[:, None] * rng.standard_normal(
-        (n_sim, steps)
-    )
-    path = z[origin] + np.cumsum(inc, axis=1)
-    future = path[:, lead:]
+    future = _rw_paths(years, z, parts, H, damping, n_sim, seed)
+    # the first remaining year must rise above the latest *observed* value (a pulse included)
     prev = np.column_stack([np.full(n_sim, z[-1]), future[:, :-1]])
     return float(np.mean(np.all(future > prev, axis=1)))
+
+
+def _level_outside(level: float, comparator: str, scale: Scale, bounds: Bounds) -> float | None:
+    """1.0 / 0.0 when a level at or beyond the scale's limits is always / never met, else None.
+
+    The rules are those of :meth:`ModelForecast.cdf`: a logit-scale value lies strictly
+    inside ``(lo, hi)``, a log-scale value strictly above ``lo`` (0 without bounds), an
+    identity-scale value is clipped to ``[lo, hi]``.
+
+    Examples
+    --------
+    >>> _level_outside(100.0, ">=", "logit", (0.0, 100.0)), _level_outside(0.0, ">=", "log", (None, None))
+    (0.0, 1.0)
+    >>> _level_outside(90.0, ">=", "logit", (0.0, 100.0)) is None
+    True
+    """
+    lo, hi = bounds
+    floor = lo if lo is not None else (0.0 if scale == "log" else None)
+    if comparator == ">=":
+        if floor is not None and level <= floor:
+            return 1.0  # every value is at or above the lower limit
+        if hi is not None and (level > hi or (scale == "logit" and level >= hi)):
+            return 0.0  # no value reaches the level
+        return None
+    if hi is not None and level >= hi:
+        return 1.0  # every value is at or below the upper limit
+    if floor is not None and (level < floor or (scale in ("log", "logit") and level <= floor)):
+        return 0.0  # no value gets down to the level
+    return None
+
+
+def prob_every_year(
+    y: pd.Series,
+    through_year: int,
+    comparator: Literal["<=", ">="],
+    level: float,
+    *,
+    bounds: Bounds = (None, None),
+    scale: Scale | None = None,
+    break_years: Iterable[int] = (),
+    min_points: int = 5,
+    damping: float = DAMPING,
+    drift_prior: float = DRIFT_PRIOR,
+    drift_halflife: float | None = None,
+    robust_drift: bool = ROBUST_DRIFT,
+    from_year: int | None = None,
+    n_sim: int = 20_000,
+    seed: int = 20240601,
+    **_ignored,
+) -> float:
+    """Probability that every remaining year through ``through_year`` stays on the right side
+    of ``level`` (``comparator`` ``">="``: at or above it; ``"<="``: at or below it).
+
+    The same random walk with drift posterior predictive paths as :func:`prob_increasing`
+    (same seed, same draws), each future year compared with ``level`` on the transformed
+    scale (inclusive). A level at or beyond the limits of the scale is handled explicitly:
+    on a logit scale with bounds ``(lo, hi)`` every value lies strictly inside, so
+    ``">= lo"`` is always met and ``">= hi"`` never (likewise for ``"<="``); on a log scale
+    every value is above ``lo`` (0 without bounds).
+
+    The remaining years are those after the latest observation, from ``from_year`` on when
+    that is later (years before a plan period need not comply). Observed years are not
+    checked here: the caller judges those as facts. With one remaining year the answer is
+    the ``rw_drift`` predictive probability for that year; with more it can only be lower
+    (up to Monte-Carlo error, <= 0.5/sqrt(``n_sim``)). Because the years share one drift,
+    the answer is not the product of one-year probabilities.
+
+    Returns NaN only when the series is too short for the random walk (fewer than
+    ``max(min_points, 3)`` points).
+
+    Raises
+    ------
+    SeriesError
+        For a comparator other than ``"<="``/``">="``, a level that is not a finite number,
+        or no year left to check after the latest observation.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> y = pd.Series([91.0, 92.5, 91.8, 93.0, 93.6, 94.1, 94.0, 95.2], index=range(2015, 2023))
+    >>> p1 = prob_every_year(y, 2023, ">=", 90.0, bounds=(0, 100))
+    >>> p3 = prob_every_year(y, 2025, ">=", 90.0, bounds=(0, 100))
+    >>> 0.5 < p3 <= p1 < 1
+    True
+    >>> prob_every_year(y, 2025, ">=", 0.0, bounds=(0, 100))
+    1.0
+    """
+    if comparator not in ("<=", ">="):
+        raise SeriesError(
+            f"comparator {comparator!r} has no every-year probability",
+            key="comparator",
+            fix="use '>=' (stay at or above the level) or '<=' (stay at or below it)",
+        )
+    try:
+        level = float(level)
+    except (TypeError, ValueError):
+        level = float("nan")
+    if not math.isfinite(level):
+        raise SeriesError(
+            f"{_label(y)}: level {level!r} is not a finite number",
+            key="level",
+            fix="pass the target level as a number in the series' unit",
+        )
+    setup = _rw_setup(
+        y,
+        through_year,
+        bounds=bounds,
+        scale=scale,
+        break_years=break_years,
+        min_points=min_points,
+        drift_prior=drift_prior,
+        drift_halflife=drift_halflife,
+        robust_drift=robust_drift,
+    )
+    if setup is None:
+        return float("nan")
+    years, z, sc, lo_hi, parts, H = setup
+    latest = int(years[-1])
+    skip = 0 if from_year is None else max(0, int(from_year) - latest - 1)
+    if skip >= H:
+        raise SeriesError(
+            f"{_label(y)}: from_year={from_year} is after through_year={int(through_year)}",
+            key="from_year",
+            fix="give a from_year no later than through_year",
+        )
+    fixed = _level_outside(level, comparator, sc, lo_hi)
+    if fixed is not None:
+        return fixed
+    zc = float(_to_z(level, sc, lo_hi, clip=False))
+    future = _rw_paths(years, z, parts, H, damping, n_sim, seed)[:, skip:]
+    tol = 1e-12 * max(1.0, abs(zc))  # inclusive: a constant series at the level meets it
+    ok = future >= zc - tol if comparator == ">=" else future <= zc + tol
+    return float(np.mean(np.all(ok, axis=1)))

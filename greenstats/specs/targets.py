@@ -220,6 +220,7 @@ def parse_targets(doc: Any) -> tuple[TargetSpec, ...]:
         raise SpecError(
             "the file must hold a `targets` list", file=_FILE, key="targets", fix="check the file"
         )
+    parse_plan(doc)  # the plan's own facts are validated with the targets
     specs = tuple(parse_target(e, i) for i, e in enumerate(doc["targets"]))
     seen: set[str] = set()
     for spec in specs:
@@ -238,6 +239,71 @@ def parse_targets(doc: Any) -> tuple[TargetSpec, ...]:
 def load_target_specs() -> tuple[TargetSpec, ...]:
     """Load and validate ``greenstats/data/targets.yaml`` (cached)."""
     return parse_targets(read_package_yaml("targets.yaml"))
+
+
+@dataclass(frozen=True)
+class PlanSpec:
+    """Facts about the plan itself (the ``plan:`` mapping of targets.yaml).
+
+    ``issued`` is the year the plan was issued (None when the file does not say).
+    """
+
+    issued: int | None = None
+
+
+_PLAN_FIELDS = {"issued"}
+
+
+def parse_plan(doc: Any) -> PlanSpec:
+    """Validate the optional top-level ``plan:`` mapping of the targets document.
+
+    Examples
+    --------
+    >>> parse_plan({"plan": {"issued": 2021}, "targets": []})
+    PlanSpec(issued=2021)
+    >>> parse_plan({"targets": []})
+    PlanSpec(issued=None)
+    >>> parse_plan({"plan": {"issued": "2021年"}})
+    Traceback (most recent call last):
+    ...
+    greenstats.errors.SpecError: greenstats/data/targets.yaml, key 'plan.issued': issued must be a year, got '2021年'. Fix: correct issued
+    """
+    plan = doc.get("plan") if isinstance(doc, Mapping) else None
+    if plan is None:
+        return PlanSpec()
+    if not isinstance(plan, Mapping):
+        raise SpecError(
+            f"plan must be a mapping, got {plan!r}",
+            file=_FILE,
+            key="plan",
+            fix="write e.g. plan: {issued: 2021}",
+        )
+    unknown = set(plan) - _PLAN_FIELDS
+    if unknown:
+        raise SpecError(
+            f"unknown field(s) {sorted(unknown)}",
+            file=_FILE,
+            key="plan",
+            fix=f"use only {sorted(_PLAN_FIELDS)}",
+        )
+    return PlanSpec(issued=_year(plan.get("issued"), "issued", "plan.issued", _FILE))
+
+
+@lru_cache(maxsize=1)
+def load_plan_spec() -> PlanSpec:
+    """Load and validate the ``plan:`` mapping of ``greenstats/data/targets.yaml`` (cached)."""
+    return parse_plan(read_package_yaml("targets.yaml"))
+
+
+def plan_issued() -> int | None:
+    """The year the plan was issued (``plan.issued`` in targets.yaml), None if not given.
+
+    Examples
+    --------
+    >>> plan_issued()
+    2021
+    """
+    return load_plan_spec().issued
 
 
 _OVERRIDE_FIELDS = {
