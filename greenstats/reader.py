@@ -192,46 +192,154 @@ def _wrap_str(arr):
     return out
 
 
+def _one_text(values: list[Any]) -> str | None:
+    """The text when ``values`` is one text repeated (file, sheet and table names), else
+    ``None``. Two probes reject most other columns before the count runs (at C speed).
+
+    Examples
+    --------
+    >>> _one_text(["a", "a", "a"]), _one_text(["a", "b", "a"]), _one_text([None, None])
+    ('a', None, None)
+    """
+    n = len(values)
+    first = values[0] if n else None
+    if (
+        type(first) is str
+        and values[-1] == first
+        and values[n // 2] == first
+        and values.count(first) == n
+    ):
+        return first
+    return None
+
+
+def _all_none(values: list[Any]) -> bool:
+    """Whether every value is ``None`` (a column a table does not have: notes, English
+    names); probes first, then a count at C speed.
+
+    Examples
+    --------
+    >>> _all_none([None, None]), _all_none([None, "a", None]), _all_none([])
+    (True, False, False)
+    """
+    n = len(values)
+    return bool(n) and values[0] is None and values[-1] is None and values.count(None) == n
+
+
+#: From this length on, a column of one repeated text (or of nothing) is built from
+#: buffers; below it, joining the other columns' conversion costs less.
+_BULK = 256
+
+
+def _repeated_text(text: str, n: int):
+    """A pyarrow ``large_string`` array of ``text`` repeated ``n`` times.
+
+    Straight from its buffers (the text's bytes repeated, offsets from ``numpy.arange``):
+    several times faster than ``pa.repeat`` and than converting a list.
+    """
+    import pyarrow as pa
+
+    raw = text.encode("utf-8")
+    k = len(raw)
+    offsets = np.arange(0, (n + 1) * k, k, dtype=np.int64) if k else np.zeros(n + 1, np.int64)
+    return pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(raw * n))
+
+
 def _str_array(values: list[Any]):
     """A pandas ``str`` array; built straight from a pyarrow array (several times faster
     than ``pd.array(..., dtype="str")``, which matters for the many small tables)."""
+    return _str_arrays({"": values})[""]
+
+
+def _bulk_str(values: list[Any]):
+    """A long column of one repeated text, or of nothing, as a pyarrow array built without
+    looking at each value; ``None`` for any other column."""
     import pyarrow as pa
 
+    n = len(values)
+    if n < _BULK:
+        return None
+    if _all_none(values):
+        return pa.nulls(n, pa.large_string())
+    text = _one_text(values)
+    if text is None:
+        return None
     try:
-        n = len(values)
-        first = values[0] if n else None
-        if (
-            type(first) is str
-            and values[-1] == first
-            and values[n // 2] == first
-            and values.count(first) == n
-        ):
-            # one text repeated (file, sheet and table names): no per-element conversion
-            arr = pa.chunked_array([pa.repeat(pa.scalar(values[0], pa.large_string()), n)])
-        else:
-            arr = pa.chunked_array([pa.array(values, type=pa.large_string())])
-        return _wrap_str(arr)
+        return _repeated_text(text, n)
+    except UnicodeEncodeError:  # a lone surrogate: converted with the other values
+        return None
+
+
+def _str_arrays(columns: dict[str, list[Any]]) -> dict[str, Any]:
+    """Several ``str`` columns (name → list of values) converted together.
+
+    One ``pa.array`` over the concatenated values, sliced per column (slices share the
+    buffers, no copy): the fixed cost of a conversion, not the values, dominates the many
+    small tables. A long column of one repeated text or of nothing is built from buffers.
+    Should the joint conversion fail (a value that is not text), each column goes its own
+    way, non-text values turned to text.
+    """
+    import pyarrow as pa
+
+    out: dict[str, Any] = {}
+    flat: list[Any] = []
+    spans: dict[str, tuple[int, int]] = {}
+    for name, values in columns.items():
+        bulk = _bulk_str(values)
+        if bulk is not None:
+            out[name] = _wrap_str(pa.chunked_array([bulk]))
+            continue
+        spans[name] = (len(flat), len(values))
+        flat.extend(values)
+    if not spans:
+        return out
+    try:
+        joint = pa.chunked_array([pa.array(flat, type=pa.large_string())])
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
-        return pd.array([None if v is None else str(v) for v in values], dtype="str")
+        if len(spans) == 1:
+            (name,) = spans
+            values = columns[name]
+            out[name] = pd.array([None if v is None else str(v) for v in values], dtype="str")
+            return out
+        for name in spans:
+            out[name] = _str_array(columns[name])
+        return out
+    for name, (start, n) in spans.items():
+        out[name] = _wrap_str(joint.slice(start, n))
+    return out
 
 
 def _int_array(values: list[Any]):
     """A pandas ``Int64`` array from ints and ``None`` (through numpy: much faster)."""
-    n = len(values)
-    k = values.count(None)
+    return _int_arrays({"": values})[""]
+
+
+def _int_arrays(columns: dict[str, list[Any]]) -> dict[str, Any]:
+    """Several ``Int64`` columns (name → list of ints and ``None``) converted together,
+    through numpy in one pass; each column a view of the joint data and mask."""
+    flat: list[Any] = []
+    spans: dict[str, tuple[int, int]] = {}
+    for name, values in columns.items():
+        spans[name] = (len(flat), len(values))
+        flat.extend(values)
+    n = len(flat)
+    k = flat.count(None)
     if k == 0:
-        data = np.fromiter(values, dtype="int64", count=n)
+        data = np.fromiter(flat, dtype="int64", count=n)
         mask = np.zeros(n, dtype=bool)
     elif k == n:
         data = np.zeros(n, dtype="int64")
         mask = np.ones(n, dtype=bool)
     else:
         # through an object array: the None test and the conversion run in numpy's C loops
-        obj = np.array(values, dtype=object)
+        obj = np.array(flat, dtype=object)
         mask = np.equal(obj, None)
         obj[mask] = 0
         data = obj.astype("int64")
-    return pd.arrays.IntegerArray(data, mask)
+    return {
+        name: pd.arrays.IntegerArray(data[start : start + m], mask[start : start + m])
+        for name, (start, m) in spans.items()
+    }
 
 
 def _column(pieces: list[Any], dtype: str):
@@ -261,7 +369,8 @@ def _column(pieces: list[Any], dtype: str):
                 arrs.extend(a._pa_array.chunks)
             else:
                 arrs.append(p)
-        arr = pa.concat_arrays(arrs) if arrs else pa.array([], pa.large_string())
+        # one piece (a panel read in bulk) is taken as it is: concatenating copies
+        arr = pa.concat_arrays(arrs) if len(arrs) > 1 else arrs[0]
         return _wrap_str(pa.chunked_array([arr]))
     return pd.arrays.IntegerArray._concat_same_type(
         [_int_array(p) if isinstance(p, list) else p for p in pieces]
@@ -281,30 +390,54 @@ def _columns_index(names: list[str]) -> pd.Index:
     return idx._view()
 
 
+_NAMES = list(TIDY_COLUMNS) + list(EXTRA_COLUMNS)
+_DTYPES = {c: TIDY_DTYPES.get(c) or _EXTRA_DTYPES[c] for c in _NAMES}
+
+
 def _frame(columns: dict[str, list[Any]] | list[dict[str, list[Any]]]) -> pd.DataFrame:
     """The tidy frame from the columns of one or more workbooks (each column a list of
     pieces, see ``parse_sheet(columnar=True)``)."""
     parts = columns if isinstance(columns, list) else [columns]
-    names = list(TIDY_COLUMNS) + list(EXTRA_COLUMNS)
-    data = {}
-    for c in names:
+    data: dict[str, Any] = {}
+    # columns whose pieces are all lists (every column of the many small tables) are
+    # converted together per dtype: one conversion instead of one per column
+    texts: dict[str, list[Any]] = {}
+    ints: dict[str, list[Any]] = {}
+    for c in _NAMES:
         pieces: list[Any] = []
         for part in parts:
             pieces.extend(part.get(c, ()))
-        dtype = TIDY_DTYPES.get(c) or _EXTRA_DTYPES[c]
-        data[c] = _column(pieces, dtype)
+        dtype = _DTYPES[c]
+        if dtype == "float64":
+            data[c] = _column(pieces, dtype)
+            continue
+        if len(pieces) == 1 and type(pieces[0]) is list:  # one sheet: its list as it is
+            values = pieces[0]
+        elif all(type(p) is list for p in pieces):
+            values = []
+            for p in pieces:
+                values.extend(p)
+        else:
+            data[c] = _column(pieces, dtype)
+            continue
+        (texts if dtype == "str" else ints)[c] = values
+    if texts:
+        data.update(_str_arrays(texts))
+    if ints:
+        data.update(_int_arrays(ints))
     n = len(data["source_cell"])
+    arrays = [data[c] for c in _NAMES]
     try:
         # the arrays are built with their final dtypes and lengths: skip the checks of the
         # dict constructor (they cost more than the data for the many small tables)
         return pd.DataFrame._from_arrays(
-            list(data.values()),
-            columns=_columns_index(names),
+            arrays,
+            columns=_columns_index(_NAMES),
             index=pd.RangeIndex(n),
             verify_integrity=False,
         )
     except (AttributeError, TypeError):  # pragma: no cover - a pandas without the helper
-        return pd.DataFrame(data, copy=False)
+        return pd.DataFrame(dict(zip(_NAMES, arrays, strict=True)), copy=False)
 
 
 def read_yearbook(
