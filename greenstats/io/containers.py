@@ -481,7 +481,10 @@ def _read_calamine(
         if raw:
             raise _RawCorrupt(str(exc)) from exc
         raise _corrupt(file_name, kind, exc) from None
-    extras = _xlsx_cell_extras(data, wanted, all_sheets=sheet is None) if kind == "xlsx" else {}
+    if kind == "xlsx":
+        extras = _xlsx_cell_extras(data, wanted, all_sheets=sheet is None)
+    else:
+        extras = _xls_cell_extras(data, wanted)
     sheets = []
     for n, grid, merged in grids:
         cells = _empty_to_none(grid)
@@ -526,6 +529,74 @@ def _spans(merged: list[tuple[tuple[int, int], tuple[int, int]]] | None) -> tupl
         return tuple(itertools.starmap(tuple.__add__, merged))
     except TypeError:  # pragma: no cover - corners that are not tuples
         return tuple((int(a[0]), int(a[1]), int(b[0]), int(b[1])) for a, b in merged)
+
+
+# ----- BIFF (.xls) error cells
+
+# An error value in a BIFF8 record: BOOLERR (0x0205, 8 bytes: row, column, xf, value, fError=1)
+# or FORMULA (0x0006) whose cached result is an error (result bytes 02 00 code 00 00 00 FF FF).
+# A match only says "maybe": xlrd then reads the cells exactly.
+_BIFF_ERROR = re.compile(
+    rb"\x05\x02\x08\x00[\s\S]{7}\x01|\x06\x00[\s\S]{8}\x02\x00[\s\S]\x00\x00\x00\xff\xff"
+)
+
+
+def _xls_cell_extras(
+    data: bytes, names: list[str]
+) -> dict[str, tuple[set[tuple[int, int]], dict[tuple[int, int], str]]]:
+    """The error cells (``#DIV/0!``, ``#N/A`` ...) of a BIFF workbook, which calamine hands
+    over as empty: ``{sheet: (set(), {(row, column): text})}``.
+
+    A byte scan of the workbook stream (olefile) finds whether any record may hold an error
+    value; only then is the workbook read again with xlrd, which tells error cells exactly.
+    Errors of this check are not fatal (the grid is then what calamine gives).
+
+    Examples
+    --------
+    >>> _xls_cell_extras(b"not an OLE2 file", ["Sheet1"])
+    {}
+    """
+    try:
+        import olefile
+
+        ole = olefile.OleFileIO(data)
+        try:
+            stream = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
+            if stream is None:
+                return {}
+            biff = ole.openstream(stream).read()
+        finally:
+            ole.close()
+    except Exception:  # noqa: BLE001 - not a readable OLE2 file: calamine's grid stands
+        return {}
+    if _BIFF_ERROR.search(biff) is None:
+        return {}
+    try:
+        import xlrd
+
+        book = xlrd.open_workbook(file_contents=data, on_demand=True)
+    except Exception:  # noqa: BLE001
+        return {}
+    out: dict[str, tuple[set[tuple[int, int]], dict[tuple[int, int], str]]] = {}
+    try:
+        have = set(book.sheet_names())
+        for n in names:
+            if n not in have:
+                continue
+            sh = book.sheet_by_name(n)
+            errors = {
+                (r, c): xlrd.error_text_from_code.get(sh.cell_value(r, c), "#ERROR")
+                for r in range(sh.nrows)
+                for c, t in enumerate(sh.row_types(r))
+                if t == xlrd.XL_CELL_ERROR
+            }
+            if errors:
+                out[n] = (set(), errors)
+    except Exception:  # noqa: BLE001
+        return out
+    finally:
+        book.release_resources()
+    return out
 
 
 def _empty_to_none(grid: list[list[Any]]) -> list[list[Any]]:
