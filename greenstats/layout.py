@@ -428,7 +428,7 @@ def _is_year_value(c: _Cell) -> int | None:
 def _non_year_number(m: dict[int, _Cell]) -> bool:
     """Whether a row (its cells by column) holds a number that is not a year: such a row is
     never a header row of years (the first test of ``_SheetParser._year_header_row``)."""
-    for ci in m.values():
+    for ci in reversed(m.values()):  # from the right: values sit right of the stub
         if ci.kind == _NUM:
             v = ci.value
             if not (v.is_integer() and 1900 <= v <= 2100):
