@@ -354,6 +354,7 @@ def disagreement_flag(
     deadline: int,
     *,
     met_now: bool = False,
+    every_year: bool = False,
     thresholds: Thresholds | None = None,
 ) -> tuple[str, str] | None:
     """Flag where the anchor category and the probability disagree (English, Chinese).
@@ -371,6 +372,11 @@ def disagreement_flag(
     'behind pace by the anchors, but the models find it likely to meet the 2025 target (probability 0.80)'
     >>> disagreement_flag("on track", 3, 0.9, 2025) is None
     True
+    >>> disagreement_flag("on track", None, 0.5, 2022, every_year=True)[0]
+    'on pace, but only about as likely as not to meet the target in every year to 2022 (probability 0.50)'
+
+    ``every_year`` words it for a target to be met in every year (保持), whose probability
+    is that of every remaining year.
     """
     if probability is None or not math.isfinite(probability):
         return None
@@ -379,24 +385,31 @@ def disagreement_flag(
     en, zh = probability_label(probability, thresholds=th)
     positive = category in _POSITIVE_ANCHOR or pace_level == 3
     negative = category in _NEGATIVE_ANCHOR or pace_level == 1
+    if every_year:
+        goal, goal_zh = f"the target in every year to {deadline}", f"至{deadline}年每年达标"
+        still, still_zh = (
+            f"to keep meeting it every year to {deadline}",
+            f"至{deadline}年每年仍达标",
+        )
+    else:
+        goal, goal_zh = f"the {deadline} target", f"实现{deadline}年目标"
+        still, still_zh = f"to still meet it in {deadline}", f"{deadline}年仍达标"
     if positive and not negative and probability < likely:
         only = "only " if probability >= th.wording[2].min else ""
         if met_now:
             return (
-                f"meets the target now, but {only}{en} to still meet it in {deadline} "
-                f"(probability {probability:.2f})",
-                f"目前已达标，但{deadline}年仍达标的可能性仅为“{zh}”（概率{probability:.2f}）",
+                f"meets the target now, but {only}{en} {still} (probability {probability:.2f})",
+                f"目前已达标，但{still_zh}的可能性仅为“{zh}”（概率{probability:.2f}）",
             )
         return (
-            f"on pace, but {only}{en} to meet the {deadline} target "
-            f"(probability {probability:.2f})",
-            f"按进度达标，但实现{deadline}年目标的可能性仅为“{zh}”（概率{probability:.2f}）",
+            f"on pace, but {only}{en} to meet {goal} (probability {probability:.2f})",
+            f"按进度达标，但{goal_zh}的可能性仅为“{zh}”（概率{probability:.2f}）",
         )
     if negative and not positive and probability >= likely:
         return (
-            f"behind pace by the anchors, but the models find it {en} to meet the {deadline} "
-            f"target (probability {probability:.2f})",
-            f"按进度落后，但模型认为实现{deadline}年目标{zh}（概率{probability:.2f}）",
+            f"behind pace by the anchors, but the models find it {en} to meet {goal} "
+            f"(probability {probability:.2f})",
+            f"按进度落后，但模型认为{goal_zh}{zh}（概率{probability:.2f}）",
         )
     return None
 
@@ -1185,7 +1198,13 @@ def assess(
             f"无法给出概率（{reason[1]}）；锚定分类：{_CATEGORY_ZH.get(a.category, a.category)}"
         )
     flag = disagreement_flag(
-        a.category, a.pace_level, probability, deadline, met_now=met, thresholds=th
+        a.category,
+        a.pace_level,
+        probability,
+        deadline,
+        met_now=met,
+        every_year=hold,
+        thresholds=th,
     )
     if flag:
         warnings.append("anchors and probability disagree: " + flag[0])
