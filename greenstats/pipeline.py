@@ -136,7 +136,7 @@ def run(
     n_err = 0 if errors is None else len(errors)
     print(
         f"read {tidy['source_file'].nunique()} workbook(s) ({len(tidy)} values, {n_err} file "
-        f"error(s)); panel {len(panel)} rows; scorecard {len(scorecard)} rows; "
+        f"or sheet error(s)); panel {len(panel)} rows; scorecard {len(scorecard)} rows; "
         f"{len(results) - len(failed)}/{len(results)} report(s) ok"
         + ("; SIMULATED sample data" if simulated else "")
     )

@@ -2,7 +2,7 @@
 
 ``read_yearbook`` reads one workbook (any container: xlsx, xls, xls/xlsx encrypted with
 Excel's default password, HTML or CSV saved as .xls), ``read_yearbooks`` many (with a
-progress bar, processes for ``jobs > 1`` and a per-file error report), and ``cell_ledger``
+progress bar, processes for ``jobs > 1`` and an error report per file or sheet), and ``cell_ledger``
 accounts for every non-empty source cell.
 
 The tidy table has exactly :data:`greenstats.schema.TIDY_COLUMNS` first (dtypes

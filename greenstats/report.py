@@ -256,7 +256,7 @@ def render_index(
         parts.append("<li>no notebooks were run (tables only)</li>")
     parts.append("</ul>")
     if read_errors is not None and len(read_errors):
-        parts.append(f"<h2>Files that could not be read ({len(read_errors)})</h2>")
+        parts.append(f"<h2>Files and sheets that could not be read ({len(read_errors)})</h2>")
         parts.append(_table(read_errors))
     if scorecard is not None:
         parts.append(f"<h2>Scorecard ({len(scorecard)} rows)</h2>")
