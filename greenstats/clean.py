@@ -660,6 +660,12 @@ _GROUP_COMMA = re.compile(r"(?<=\d),(?=\d{3}(?:\D|$))")
 _GROUP_SPACE = re.compile(r"(?<=\d) (?=\d{3}(?:\D|$))")
 _SIGN_SPACE = re.compile(r"^([+-])\s+(?=\d)")
 
+#: What a number written as text may start with besides a digit: a sign or a point, in ASCII
+#: or in the forms ``_FULLWIDTH_NUM`` turns into them.
+_NUM_FIRST = frozenset("+-.") | {
+    k for k in map(chr, _FULLWIDTH_NUM) if _FULLWIDTH_NUM[ord(k)] in "+-."
+}
+
 _M = ParsedNumber(None, "M", None)
 _L = ParsedNumber(None, "L", None)
 _X = ParsedNumber(None, "X", None)
@@ -737,8 +743,8 @@ def _parse_number_text(text: str) -> ParsedNumber:
         return _M
     if s in _BELOW_UNIT or s.strip("…. ·。．") == "" and ("…" in s or "..." in s):
         return _L
-    if s[:1].isascii() and s[:1].isalpha():
-        return _X  # a word (``Coal``, ``GDP``): a number starts with a digit, sign or point
+    if not (s[:1].isdigit() or s[:1] in _NUM_FIRST):
+        return _X  # a word (``Coal``, ``扬州市``): a number starts with a digit, sign or point
     s = s.translate(_FULLWIDTH_NUM)
     s = _SIGN_SPACE.sub(r"\1", s)
     s = _GROUP_COMMA.sub("", s)
