@@ -552,10 +552,15 @@ class _Grid:
             got = self._rows[r] = list(self.row_map[r].items())
         return got
 
-    def whole(self, r: int, lo: int, hi: int) -> bool:
-        """Whether every cell of row ``r`` lies within columns ``lo..hi`` (an empty row does)."""
-        first = self.first[r]
-        return first < 0 or (first >= lo and self.last[r] <= hi)
+    def rows_in(self, r0: int, r1: int, lo: int, hi: int) -> list[int]:
+        """The rows ``r0 <= r < r1`` with a cell within columns ``lo..hi`` (:meth:`cells`
+        is not called for a row wholly in them)."""
+        first, last, cells = self.first, self.last, self.cells
+        return [
+            r
+            for r in range(r0, r1)
+            if first[r] >= 0 and ((lo <= first[r] and last[r] <= hi) or cells(r, lo, hi))
+        ]
 
     def cells(self, r: int, lo: int, hi: int) -> list[tuple[int, _Cell]]:
         """Non-empty cells of row ``r`` within columns ``lo..hi``, as (column, cell)."""
@@ -822,12 +827,7 @@ class _SheetParser:
         skip = {r - 1 for r in (self.recipe.skip_rows if self.recipe else ())}
         r1 = g.nr if r1 is None else r1
         first, last, row_map = g.first, g.last, g.row_map
-        # the rows with a cell within the band (``g.cells`` not called for a row wholly in it)
-        rows = [
-            r
-            for r in range(r0, r1)
-            if first[r] >= 0 and ((lo <= first[r] and last[r] <= hi) or g.cells(r, lo, hi))
-        ]
+        rows = g.rows_in(r0, r1, lo, hi)
         if not rows:
             return []
         nonplain, year_header, data_row = g.nonplain, self._year_header_row, self._data_row
@@ -1442,13 +1442,7 @@ class _SheetParser:
         creg = region_cols[0]
         cyear = year_cols[0] if year_cols else None
         data_set = set(data_cols)
-        cells_in, first, last = g.cells, g.first, g.last
-        # the rows with a cell within the band (``g.cells`` not called for a row wholly in it)
-        rows = [
-            r
-            for r in range(bs, be + 1)
-            if first[r] >= 0 and ((lo <= first[r] and last[r] <= hi) or cells_in(r, lo, hi))
-        ]
+        rows = g.rows_in(bs, be + 1, lo, hi)
         row_map, nonplain = g.row_map, g.nonplain
         rmaps = [row_map[r] for r in rows]
         if not all(data_set.isdisjoint(nonplain[r]) for r in rows):
