@@ -342,12 +342,29 @@ def _int_arrays(columns: dict[str, list[Any]]) -> dict[str, Any]:
     }
 
 
+def _joined(pieces: list[Any]) -> list[Any] | None:
+    """The values of pieces that are all lists, as one list (the piece itself when there is
+    only one); None when a piece is an array a panel body was read into.
+
+    Examples
+    --------
+    >>> _joined([[1, 2], [3]]), _joined([]), _joined([[1], np.zeros(1)])
+    ([1, 2, 3], [], None)
+    """
+    if len(pieces) == 1 and type(pieces[0]) is list:
+        return pieces[0]
+    if not all(type(p) is list for p in pieces):
+        return None
+    values: list[Any] = []
+    for p in pieces:
+        values.extend(p)
+    return values
+
+
 def _column(pieces: list[Any], dtype: str):
     """One tidy column from its pieces: lists of values, or arrays built in bulk."""
-    if all(isinstance(p, list) for p in pieces):
-        values: list[Any] = []
-        for p in pieces:
-            values.extend(p)
+    values = _joined(pieces)
+    if values is not None:
         if dtype == "float64":
             return np.asarray(values, dtype="float64")
         if dtype == "str":
@@ -408,19 +425,11 @@ def _frame(columns: dict[str, list[Any]] | list[dict[str, list[Any]]]) -> pd.Dat
         for part in parts:
             pieces.extend(part.get(c, ()))
         dtype = _DTYPES[c]
-        if dtype == "float64":
+        values = None if dtype == "float64" else _joined(pieces)
+        if values is None:
             data[c] = _column(pieces, dtype)
-            continue
-        if len(pieces) == 1 and type(pieces[0]) is list:  # one sheet: its list as it is
-            values = pieces[0]
-        elif all(type(p) is list for p in pieces):
-            values = []
-            for p in pieces:
-                values.extend(p)
         else:
-            data[c] = _column(pieces, dtype)
-            continue
-        (texts if dtype == "str" else ints)[c] = values
+            (texts if dtype == "str" else ints)[c] = values
     if texts:
         data.update(_str_arrays(texts))
     if ints:
