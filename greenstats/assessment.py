@@ -906,11 +906,7 @@ def assess(
         ref_year = base_year if base_year in y.index else int(y.index[0])
         direction = 1 if v >= float(y.loc[ref_year]) else -1  # type: ignore[operator]
     bnds = _bounds_for(t, cat, bounds)
-    limit = None
-    if comp == "increase":
-        limit = bnds[1]
-    elif direction > 0:
-        limit = bnds[1]
+    limit = bnds[1] if direction > 0 else None  # "increase" has direction 1
     model_comp = "<=" if comp == "zero_growth" else comp
     t_level = v
     hold = _every_year(every_year, comp, model_comp, t, warnings)
@@ -953,22 +949,17 @@ def assess(
                 warnings,
             )
             yrs = ", ".join(map(str, fails))
-            return _empty(
+            return _already_missed(
                 t,
                 region,
-                latest_year=int(y_upto.index[-1]),
-                latest_value=float(y_upto.iloc[-1]),
-                probability=0.0,
-                observed_rate=a.observed_rate,
-                required_rate=a.required_rate,
-                ratio=a.ratio,
-                category=a.category,
-                pace_level=a.pace_level,
-                anchors=a.as_dict(),
+                y_upto,
+                a,
+                warnings,
                 wording=f"already missed: {side} {t_level:.6g} in {yrs}",
                 wording_zh=f"已无法实现：{'、'.join(map(str, fails))}年{side_zh}{t_level:.6g}",
-                warnings=_dedupe(warnings),
-                status="already missed",
+                required_rate=a.required_rate,
+                ratio=a.ratio,
+                pace_level=a.pace_level,
                 rate_needed=a.rate_needed_now,
                 target_value=t_level,
             )
@@ -1025,19 +1016,14 @@ def assess(
                 f"the value did not rise in {falls} (plan period from {first}): 'keeps rising "
                 "every year' is already missed"
             )
-            return _empty(
+            return _already_missed(
                 t,
                 region,
-                latest_year=int(y_upto.index[-1]),
-                latest_value=float(y_upto.iloc[-1]),
-                probability=0.0,
-                observed_rate=a.observed_rate,
-                category=a.category,
-                anchors=a.as_dict(),
+                y_upto,
+                a,
+                warnings,
                 wording=f"already missed: no rise in {falls}",
                 wording_zh=f"已无法实现：{'、'.join(map(str, falls))}年未增长",
-                warnings=_dedupe(warnings),
-                status="already missed",
                 target_value=None,
             )
     # ---- the deadline has passed but has no data
@@ -1294,6 +1280,28 @@ def _hold_start(plan_start: int | None, base_year: int | None, deadline: int, th
     if issued is None or issued > deadline:
         return deadline - th.china.plan_years + 1
     return int(issued)
+
+
+def _already_missed(
+    t, region, y_upto, a: Anchors, warnings, *, wording: str, wording_zh: str, **fields: Any
+) -> Assessment:
+    """An every-year target (``increase``, 保持) that already failed in an observed year of
+    the plan period, the deadline still ahead: probability 0, status "already missed"."""
+    return _empty(
+        t,
+        region,
+        latest_year=int(y_upto.index[-1]),
+        latest_value=float(y_upto.iloc[-1]),
+        probability=0.0,
+        observed_rate=a.observed_rate,
+        category=a.category,
+        anchors=a.as_dict(),
+        wording=wording,
+        wording_zh=wording_zh,
+        warnings=_dedupe(warnings),
+        status="already missed",
+        **fields,
+    )
 
 
 def _no_base_year(t, region, y, a, warnings, base_year) -> Assessment:
