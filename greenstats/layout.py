@@ -51,7 +51,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain, repeat
-from operator import attrgetter, itemgetter, methodcaller
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -276,6 +276,28 @@ class _PlainNum(float):
         return str(int(v)) if v.is_integer() else str(v)
 
 
+class _PlainText(str):
+    """A cell holding text (no number, no marker): a :class:`_Cell` of kind ``_TEXT`` with
+    ``raw`` and ``text`` the text itself, status ``X``, no value, note or unit.
+
+    Built by ``_Grid`` and :func:`_classify_str` for the labels of a table: a str subclass
+    costs a fraction of a ``_Cell`` to make (a yearbook sheet holds many distinct labels, a
+    research panel one identifier per row). Its attributes read as a ``_Cell``'s do.
+    """
+
+    __slots__ = ()
+    kind = _TEXT
+    value = None
+    status = "X"
+    note = None
+    unit = None
+    raw = property(str)
+    text = property(str)
+
+    def __bool__(self) -> bool:
+        return True
+
+
 # --------------------------------------------------------------------------- helpers
 def _has_cjk(text: str) -> bool:
     return bool(_CJK.search(text))
@@ -353,7 +375,7 @@ def _classify_str(s: str) -> _Cell:
             s.translate(clean._SPACE_TO_ASCII).strip().lower() in clean._MISSING
         ):
             return _Cell(_MARK, s, None, "M", None)
-        return _Cell(_TEXT, s, status="X")
+        return _PlainText(s)
     if s.strip(" \t\r\n") == "":
         return _Cell(_BLANK, s, None, "M")
     p = clean.parse_number(s)
@@ -365,7 +387,7 @@ def _classify_str(s: str) -> _Cell:
     nu = _number_with_unit(s)
     if nu is not None:
         return _Cell(_NUM, s, nu[0], "A", None, nu[1])
-    return _Cell(_TEXT, s, status="X")
+    return _PlainText(s)
 
 
 @lru_cache(maxsize=65536)
@@ -425,14 +447,18 @@ def _is_year_value(c: _Cell) -> int | None:
     return None
 
 
-def _non_year_number(m: dict[int, _Cell]) -> bool:
-    """Whether a row (its cells by column) holds a number that is not a year: such a row is
-    never a header row of years (the first test of ``_SheetParser._year_header_row``)."""
+def _non_year_number(m: dict[int, Any]) -> bool:
+    """Whether a row (its ``_Grid.row_map`` entry) holds a number that is not a year: such a
+    row is never a header row of years (the first test of ``_SheetParser._year_header_row``)."""
     for ci in reversed(m.values()):  # from the right: values sit right of the stub
-        if ci.kind == _NUM:
+        if type(ci) is float:
+            v = ci
+        elif ci.kind == _NUM:
             v = ci.value
-            if not (v.is_integer() and 1900 <= v <= 2100):
-                return True
+        else:
+            continue
+        if not (v.is_integer() and 1900 <= v <= 2100):
+            return True
     return False
 
 
@@ -440,82 +466,220 @@ def _non_year_number(m: dict[int, _Cell]) -> bool:
 _NOTE_EN = re.compile(r"^\s*(note|notes|source|sources)\s*[:：]", re.I)
 
 
+def _grid_cell(v: Any, texts: dict[str, _Cell]) -> _Cell | None:
+    """The cell of a value that is not a plain float (``None`` for an empty one); ``texts``
+    caches the cells of a sheet's texts (labels repeat)."""
+    if type(v) is str:
+        if not v:
+            return None
+        ci = texts.get(v)
+        if ci is None:
+            if "\u4e00" <= v[0] <= "\u9fff" and v[0] not in _CJK_MISSING_FIRST:
+                # a Chinese label: text, as ``_classify_str`` decides
+                ci = _PlainText(v)
+            else:
+                ci = _classify_str(v)
+            texts[v] = ci
+        return ci
+    if type(v) is int:
+        return _Cell(_NUM, v, float(v))
+    return _classify(v)
+
+
+def _plain(ci: Any) -> Any:
+    """A grid entry as a cell: a plain number (a float) as :class:`_PlainNum`."""
+    return _PlainNum(ci) if type(ci) is float else ci
+
+
+#: The numbers a row must hold for :class:`_Grid` to read the rows of its shape in bulk
+_GRID_BULK_MIN = 8
+
+
+@dataclass(slots=True, eq=False)
+class _Shape:
+    """The layout shared by rows read in bulk by :class:`_Grid`: the same type in each
+    column, so the same columns hold numbers, other values and nothing."""
+
+    order: list[int]  # the non-empty columns
+    cols: frozenset[int]  # the same, as a set
+    nums: list[int]  # the columns holding floats
+    num_set: frozenset[int]
+    others: list[int]  # the columns holding other values
+    full: bool  # no empty column (``order`` is every column of the row)
+    take_nums: Any  # itemgetter of the numbers
+    take: Any  # itemgetter of the non-empty values
+    count: int = 0  # rows of this shape read in bulk
+
+
 class _Grid:
+    """The non-empty cells of a sheet, row by row.
+
+    A plain number (a float, not NaN) is kept as the float itself: most cells of a
+    statistical table are plain numbers, and the bulk paths (:meth:`_SheetParser._panel_body`,
+    ``_body_stats``, ``_segments``) need only to know where they are. Every other cell is a
+    :class:`_Cell`. :meth:`get`, :meth:`row`, :meth:`cells` and :meth:`items` hand plain
+    numbers over as :class:`_PlainNum`, which reads as a ``_Cell`` does.
+
+    Rows of one shape (the same type in each column: the body of a table) holding many
+    numbers are read in bulk: the positions of their numbers are found once, the numbers
+    are checked for NaN by one ``sum`` and only their other cells are classified; such a
+    row's dict column -> entry (:meth:`rmap`) is built only when asked for. Other rows are
+    read cell by cell into ``row_map``.
+    """
+
     def __init__(self, sheet: Sheet) -> None:
         self.sheet = sheet
         rows = sheet.cells
         self.nr = len(rows)
-        self.nc = max((len(r) for r in rows), default=0)
-        # per row: the non-empty cells as a dict column -> cell, in column order; the same as a
-        # list of (column, cell) is built on first use (:meth:`row`): the bulk paths of a
-        # large table never need it for most rows
-        self.row_map: list[dict[int, _Cell]] = []
+        self.nc = max(map(len, rows), default=0)
+        # per row: the non-empty cells as a dict column -> float or cell, in column order;
+        # None for a row read in bulk (see :meth:`rmap`)
+        self.row_map: list[dict[int, Any] | None] = []
+        # per row read in bulk: its shape, and its cells that are not floats (else None)
+        self.shape_of: list[_Shape | None] = []
+        self.others: list[dict[int, _Cell] | None] = []
         # per row: the columns of cells that are not plain numbers (text, markers, numbers
         # stored as text); a body row whose value columns avoid them takes the bulk path
         self.nonplain: list[list[int]] = []
-        plain, cjk_missing_first = _PlainNum, _CJK_MISSING_FIRST
-        texts: dict[str, _Cell] = {}  # the sheet's text cells that are text (labels repeat)
-        odd: dict[str, _Cell] = {}  # the other texts: numbers stored as text, markers
+        # per row: how many non-empty cells it has; whether its cells that are not plain
+        # numbers (``nonplain``) are all text
+        self.ncells: list[int] = []
+        self.text_only: list[bool] = []
         # the columns holding a cell that is not a plain number but a number or a marker (a
         # number stored as text, "…"): ``_SheetParser._bands`` counts such columns as numeric
         self.numish: set[int] = set()
-        numish = self.numish
+        self.shapes: list[_Shape] = []
+        texts: dict[str, _Cell] = {}  # the sheet's text cells (labels repeat)
+        row_maps, nonplain, numish = self.row_map, self.nonplain, self.numish
+        shape_of, others, ncells, text_only = (
+            self.shape_of,
+            self.others,
+            self.ncells,
+            self.text_only,
+        )
+        none_t = type(None)
+        types_seen: list[type] | None = None
+        sh: _Shape | None = None  # the shape of the current run, once seen twice
+        fresh = False
+        cjk_missing_first = _CJK_MISSING_FIRST
         for row in rows:
-            m: dict[int, _Cell] = {}
-            other: list[int] = []
+            if len(row) >= _GRID_BULK_MIN:
+                types = list(map(type, row))
+                if types != types_seen:
+                    types_seen, sh, fresh = types, None, True
+                elif fresh:
+                    fresh = False
+                    if types.count(float) >= _GRID_BULK_MIN:
+                        order = [c for c, t in enumerate(types) if t is not none_t]
+                        nums = [c for c, t in enumerate(types) if t is float]
+                        sh = _Shape(
+                            order,
+                            frozenset(order),
+                            nums,
+                            frozenset(nums),
+                            [c for c in order if types[c] is not float],
+                            len(order) == len(types),
+                            itemgetter(*nums),
+                            itemgetter(*order),
+                        )
+                        self.shapes.append(sh)
+                # (a sum that is NaN: a NaN among the numbers, or inf - inf)
+                if sh is not None and (s := sum(sh.take_nums(row))) == s:
+                    o: dict[int, _Cell] = {}
+                    other = []
+                    alltext = True
+                    for c in sh.others:
+                        v = row[c]
+                        ci = texts.get(v) if type(v) is str else None
+                        if ci is None:
+                            ci = _grid_cell(v, texts)
+                            if ci is None:  # an empty text: this row goes cell by cell
+                                break
+                            if type(v) is int:  # a number cell, though not a float
+                                o[c] = ci
+                                continue
+                        k = ci.kind
+                        if k != _TEXT:
+                            alltext = False
+                            if k == _NUM or k == _MARK:
+                                numish.add(c)
+                        o[c] = ci
+                        other.append(c)
+                    else:
+                        sh.count += 1
+                        row_maps.append(None)
+                        shape_of.append(sh)
+                        others.append(o)
+                        nonplain.append(other)
+                        ncells.append(len(sh.order))
+                        text_only.append(alltext)
+                        continue
+            # cell by cell
+            m: dict[int, Any] = {}
+            other = []
+            alltext = True
             for c, v in enumerate(row):
                 if v is None:
                     continue
                 tv = type(v)
                 if tv is float and v == v:  # a number, not NaN (the common case)
-                    m[c] = plain(v)
+                    m[c] = v
                     continue
                 if tv is str:
-                    if not v:
-                        continue
                     ci = texts.get(v)
                     if ci is None:
-                        ci = odd.get(v)
-                        if ci is None:
-                            if "\u4e00" <= v[0] <= "\u9fff" and v[0] not in cjk_missing_first:
-                                # a Chinese label: text, as ``_classify_str`` decides
-                                ci = _Cell(_TEXT, v, None, "X")
-                            else:
-                                ci = _classify_str(v)
-                            if ci.kind == _TEXT:
-                                texts[v] = ci
-                            else:
-                                odd[v] = ci
-                        if ci.kind in (_NUM, _MARK):
-                            numish.add(c)
-                    other.append(c)
-                elif tv is int:
-                    ci = _Cell(_NUM, v, float(v))
+                        if not v:
+                            continue
+                        if "\u4e00" <= v[0] <= "\u9fff" and v[0] not in cjk_missing_first:
+                            # a Chinese label: text, as ``_classify_str`` decides
+                            ci = _PlainText(v)
+                        else:
+                            ci = _classify_str(v)
+                        texts[v] = ci
                 else:
-                    ci = _classify(v)
+                    ci = _grid_cell(v, texts)
                     if ci is None:
                         continue
-                    if ci.kind in (_NUM, _MARK):
+                    if tv is int:  # a number cell, though not a float
+                        m[c] = ci
+                        continue
+                k = ci.kind
+                if k != _TEXT:
+                    alltext = False
+                    if k == _NUM or k == _MARK:
                         numish.add(c)
-                    other.append(c)
                 m[c] = ci
-            self.row_map.append(m)
-            self.nonplain.append(other)
+                other.append(c)
+            row_maps.append(m)
+            shape_of.append(None)
+            others.append(None)
+            nonplain.append(other)
+            ncells.append(len(m))
+            text_only.append(alltext)
+        self._bulk_maps: dict[int, dict[int, Any]] = {}
         for r, c in sheet.formula_no_cache:
-            if 0 <= r < self.nr and c not in self.row_map[r]:
+            if 0 <= r < self.nr and c not in self.rmap(r):
                 ci = _Cell(_MARK, "(formula without a cached value)", None, "F")
-                m = self.row_map[r]
+                m = dict(self.rmap(r))
                 m[c] = ci
-                self.row_map[r] = dict(sorted(m.items()))  # keep column order
+                self._cell_by_cell(r, dict(sorted(m.items())))  # keep column order
                 self.nonplain[r].append(c)
+                self.text_only[r] = False
                 numish.add(c)
                 self.nc = max(self.nc, c + 1)
         self._rows: list[list[tuple[int, _Cell]] | None] = [None] * self.nr
         # per row: the first and last column holding a cell (-1 for an empty row)
-        self.first = [next(iter(m)) if m else -1 for m in self.row_map]
-        self.last = [next(reversed(m)) if m else -1 for m in self.row_map]
+        self.first = [
+            (next(iter(m)) if m else -1) if m is not None else s.order[0]
+            for m, s in zip(self.row_map, shape_of, strict=True)
+        ]
+        self.last = [
+            (next(reversed(m)) if m else -1) if m is not None else s.order[-1]
+            for m, s in zip(self.row_map, shape_of, strict=True)
+        ]
         self.letters = [column_letter(c) for c in range(self.nc)]
         self._col_total: Counter[int] | None = None
+        self._first_last: tuple[Any, Any] | None = None  # first and last as numpy arrays
         self._cells_cache: dict[tuple[int, int, int], list[tuple[int, _Cell]]] = {}
         self.anchor: dict[tuple[int, int], tuple[int, int, int, int]] = {}
         for r0, c0, r1, c1 in sheet.merged:
@@ -528,20 +692,112 @@ class _Grid:
                 for c in range(c0, c1 + 1):
                     self.anchor[(r, c)] = (r0, c0, r1, c1)
 
+    def _cell_by_cell(self, r: int, m: dict[int, Any]) -> None:
+        """Make ``m`` the entries of row ``r`` (a row read in bulk no longer is)."""
+        sh = self.shape_of[r]
+        if sh is not None:
+            sh.count -= 1
+            self.shape_of[r] = self.others[r] = None
+            self._bulk_maps.pop(r, None)
+        self.row_map[r] = m
+        self.ncells[r] = len(m)
+
+    def rmap(self, r: int) -> dict[int, Any]:
+        """The non-empty entries of row ``r`` as a dict column -> float or cell, in column
+        order (for a row read in bulk, built on first use)."""
+        m = self.row_map[r]
+        if m is None:
+            m = self._bulk_maps.get(r)
+            if m is None:
+                sh = self.shape_of[r]
+                row = self.sheet.cells[r]
+                m = (
+                    dict(enumerate(row))
+                    if sh.full
+                    else dict(zip(sh.order, sh.take(row), strict=True))
+                )
+                m.update(self.others[r])
+                self._bulk_maps[r] = m
+        return m
+
+    def cols(self, r: int) -> Iterable[int]:
+        """The non-empty columns of row ``r`` (a dict's keys or a shape's list)."""
+        m = self.row_map[r]
+        return m if m is not None else self.shape_of[r].order
+
+    def colset(self, r: int) -> Any:
+        """The non-empty columns of row ``r`` as a set-like (``>=``, ``isdisjoint``)."""
+        m = self.row_map[r]
+        return m.keys() if m is not None else self.shape_of[r].cols
+
+    def column(self, rows: Iterable[int], c: int) -> list[Any]:
+        """The entries (a float, a cell or None) of column ``c`` in ``rows``, without
+        building the dicts of rows read in bulk."""
+        row_map, others, shape_of, cells = (
+            self.row_map,
+            self.others,
+            self.shape_of,
+            self.sheet.cells,
+        )
+        out: list[Any] = []
+        for r in rows:
+            m = row_map[r]
+            if m is not None:
+                out.append(m.get(c))
+            elif c in shape_of[r].num_set:
+                out.append(cells[r][c])
+            else:
+                out.append(others[r].get(c))
+        return out
+
+    def non_year_number(self, r: int) -> bool:
+        """Whether row ``r`` holds a number that is not a year: such a row is never a
+        header row of years (the first test of ``_SheetParser._year_header_row``)."""
+        m = self.row_map[r]
+        if m is not None:
+            return _non_year_number(m)
+        row = self.sheet.cells[r]
+        for c in reversed(self.shape_of[r].nums):  # from the right: values sit right
+            v = row[c]
+            if not (v.is_integer() and 1900 <= v <= 2100):
+                return True
+        return _non_year_number(self.others[r])
+
+    def other_items(self, r: int) -> list[tuple[int, _Cell]]:
+        """The cells of row ``r`` that are not plain numbers (those of ``nonplain[r]``)."""
+        m = self.row_map[r]
+        if m is None:
+            o = self.others[r]
+            return [(c, o[c]) for c in self.nonplain[r]]
+        return [(c, m[c]) for c in self.nonplain[r]]
+
     def col_total(self) -> Counter[int]:
         """Per column, how many rows hold a cell in it (computed once; not to be changed)."""
         if self._col_total is None:
-            self._col_total = Counter(chain.from_iterable(self.row_map))
+            total = Counter(chain.from_iterable([m for m in self.row_map if m is not None]))
+            for sh in self.shapes:
+                if sh.count:
+                    for c in sh.order:
+                        total[c] += sh.count
+            self._col_total = total
         return self._col_total
 
     def get(self, r: int, c: int) -> _Cell | None:
         """The non-empty cell at (r, c), or None."""
-        return self.row_map[r].get(c) if 0 <= r < self.nr else None
+        if 0 <= r < self.nr:
+            m = self.row_map[r]
+            if m is None:
+                if c in self.shape_of[r].num_set:
+                    return _PlainNum(self.sheet.cells[r][c])
+                return self.others[r].get(c)
+            ci = m.get(c)
+            return _PlainNum(ci) if type(ci) is float else ci
+        return None
 
     def items(self) -> Iterable[tuple[tuple[int, int], _Cell]]:
         """Every non-empty cell as ((row, column), cell), in row then column order."""
-        for r, m in enumerate(self.row_map):
-            for c, ci in m.items():
+        for r in range(self.nr):
+            for c, ci in self.row(r):
                 yield (r, c), ci
 
     def row(self, r: int) -> list[tuple[int, _Cell]]:
@@ -549,17 +805,35 @@ class _Grid:
         the same list object on every call)."""
         got = self._rows[r]
         if got is None:
-            got = self._rows[r] = list(self.row_map[r].items())
+            plain = _PlainNum
+            got = self._rows[r] = [
+                (c, plain(ci) if type(ci) is float else ci) for c, ci in self.rmap(r).items()
+            ]
         return got
 
     def rows_in(self, r0: int, r1: int, lo: int, hi: int) -> list[int]:
         """The rows ``r0 <= r < r1`` with a cell within columns ``lo..hi`` (:meth:`cells`
         is not called for a row wholly in them)."""
         first, last, cells = self.first, self.last, self.cells
+        if r1 - r0 < 256:
+            return [
+                r
+                for r in range(r0, r1)
+                if first[r] >= 0 and ((lo <= first[r] and last[r] <= hi) or cells(r, lo, hi))
+            ]
+        # a long run of rows (a panel): the test on first and last columns in numpy; only the
+        # rows reaching beyond the band on either side are looked at cell by cell
+        if self._first_last is None:
+            self._first_last = (np.asarray(first, dtype=np.int64), np.asarray(last, dtype=np.int64))
+        f, la = self._first_last[0][r0:r1], self._first_last[1][r0:r1]
+        inside = (f >= lo) & (la <= hi)  # (an empty row has first -1 < lo)
+        across = (f >= 0) & ~inside & (f <= hi) & (la >= lo)
+        if not across.any():
+            return (np.flatnonzero(inside) + r0).tolist()
         return [
             r
-            for r in range(r0, r1)
-            if first[r] >= 0 and ((lo <= first[r] and last[r] <= hi) or cells(r, lo, hi))
+            for r in (np.flatnonzero(inside | across) + r0).tolist()
+            if (lo <= first[r] and last[r] <= hi) or cells(r, lo, hi)
         ]
 
     def cells(self, r: int, lo: int, hi: int) -> list[tuple[int, _Cell]]:
@@ -826,7 +1100,7 @@ class _SheetParser:
         g = self.g
         skip = {r - 1 for r in (self.recipe.skip_rows if self.recipe else ())}
         r1 = g.nr if r1 is None else r1
-        first, last, row_map = g.first, g.last, g.row_map
+        first, last, ncells = g.first, g.last, g.ncells
         rows = g.rows_in(r0, r1, lo, hi)
         if not rows:
             return []
@@ -835,10 +1109,10 @@ class _SheetParser:
         for r in rows:
             if r in skip:
                 continue
-            if lo <= first[r] and last[r] <= hi and len(row_map[r]) > len(nonplain[r]):
+            if lo <= first[r] and last[r] <= hi and ncells[r] > len(nonplain[r]):
                 # as ``_data_row``: the whole row is in the band and holds a plain number; a
                 # number that is no year settles it without the row's cell list
-                if _non_year_number(row_map[r]) or not year_header(g.row(r), r):
+                if g.non_year_number(r) or not year_header(g.row(r), r):
                     data.append(r)
             elif data_row(r, lo, hi):
                 data.append(r)
@@ -1092,13 +1366,16 @@ class _SheetParser:
             if words & _YEAR_WORDS:
                 year_cols.add(c)
             elif c == first_body_col and c in stats and not zh and not en:
-                vals = [ci for r in body if (ci := g.row_map[r].get(c)) is not None]
+                vals = [_plain(ci) for ci in g.column(body, c) if ci is not None]
                 ys = [_is_year_value(ci) for ci in vals]
                 if len(vals) >= 2 and sum(y is not None for y in ys) >= 0.9 * len(vals):
                     year_cols.add(c)
             elif c == first_body_col and c in stats:
-                vals = [ci for r in body if (ci := g.row_map[r].get(c)) is not None]
-                if vals and all(ci.kind == _TEXT and clean.parse_year(ci.raw) for ci in vals):
+                vals = [ci for ci in g.column(body, c) if ci is not None]
+                if vals and all(
+                    type(ci) is not float and ci.kind == _TEXT and clean.parse_year(ci.raw)
+                    for ci in vals
+                ):
                     year_cols.add(c)
         if rec is not None and rec.orientation in ("no_years", "years_across"):
             year_cols = set()  # years, if any, are column headers
@@ -1156,7 +1433,9 @@ class _SheetParser:
                 role = "id"
             elif (
                 vals := [
-                    ci for r in body if (ci := g.row_map[r].get(c)) is not None and ci.kind == _TEXT
+                    ci
+                    for ci in g.column(body, c)
+                    if ci is not None and type(ci) is not float and ci.kind == _TEXT
                 ]
             ) and (
                 # the texts without Chinese characters (each distinct text tested once)
@@ -1343,12 +1622,12 @@ class _SheetParser:
         for r in () if done else range(bs, be + 1):
             if r in skip or not g.cells(r, lo, hi):
                 continue
-            rmap = g.row_map[r]
+            rmap = g.rmap(r)
             if rmap.keys() >= data_set and data_set.isdisjoint(g.nonplain[r]):
                 data = None  # plain numbers in every value column (built when needed)
                 has_val = True
             else:
-                data = [(c, rmap.get(c)) for c in data_cols]
+                data = [(c, _plain(rmap.get(c))) for c in data_cols]
                 has_val = any(ci is not None and ci.kind != _BLANK for _, ci in data)
             rowinfo = self._row_dims(r, stub_cols, stub_roles, levels_by_row, not has_val)
             has_label = rowinfo["has_label"]
@@ -1443,36 +1722,43 @@ class _SheetParser:
         cyear = year_cols[0] if year_cols else None
         data_set = set(data_cols)
         rows = g.rows_in(bs, be + 1, lo, hi)
-        row_map, nonplain = g.row_map, g.nonplain
-        rmaps = [row_map[r] for r in rows]
+        nonplain = g.nonplain
         if not all(data_set.isdisjoint(nonplain[r]) for r in rows):
             return False
         # empty value cells (a matrix with gaps) read as status M, as ``_emit_row`` reads
         # them; a row without any value is a heading there, so it keeps the row path
-        gaps = not all(rm.keys() >= data_set for rm in rmaps)
-        if gaps and not all(not data_set.isdisjoint(rm.keys()) for rm in rmaps):
+        colsets = list(map(g.colset, rows))
+        gaps = not all(cs >= data_set for cs in colsets)
+        if gaps and not all(not data_set.isdisjoint(cs) for cs in colsets):
             return False
-        reg_cells = [rm.get(creg) for rm in rmaps]
-        if any(ci is None or ci.kind == _BLANK for ci in reg_cells):
-            return False
-        texts = [ci.text for ci in reg_cells]
-        infos = list(map(_stub_label, texts))
-        if not all(info[1] for info in infos):
-            return False
+        # the region cells: a label repeats (one cell object per distinct text), so each
+        # distinct cell is read once
+        reg = g.column(rows, creg)
+        keys = list(map(id, reg))
+        read: dict[int, tuple] = {}
+        for k, ci in dict(zip(keys, reg, strict=True)).items():
+            ci = _plain(ci)
+            if ci is None or ci.kind == _BLANK:
+                return False
+            info = _stub_label(ci.text)
+            if not info[1]:
+                return False
+            read[k] = (*info, _stub_rank(ci.text))
+        infos = list(map(read.__getitem__, keys))
         levels = [info[0] for info in infos]
-        ranks = list(map(_stub_rank, texts))
         regions = [info[1] for info in infos]
         marks = [info[2] or None for info in infos]
         units = [info[3] or None for info in infos]
+        ranks = [info[4] for info in infos]
         if cyear is None:
             years: list[int | None] = [None] * len(rows)
         else:
             years = [
                 int(ci)
-                if type(ci) is _PlainNum and ci.is_integer() and 1900 <= ci <= 2100
+                if type(ci) is float and ci.is_integer() and 1900 <= ci <= 2100
                 # a plain number that is a year, as ``_is_year_value`` decides
-                else _stub_year(ci)
-                for ci in map(methodcaller("get", cyear), rmaps)
+                else _stub_year(_plain(ci))
+                for ci in g.column(rows, cyear)
             ]
         if len(set(ranks)) <= 1:
             # one level: every row pops the one above, no parent
@@ -1494,7 +1780,12 @@ class _SheetParser:
         emitted = table.emitted
         # with gaps: the values row by row, None for an empty cell
         holes = (
-            [None if ci is None else ci.value for rm in rmaps for ci in map(rm.get, plan.cols)]
+            [
+                ci if type(ci) is float or ci is None else ci.value
+                for ci in chain.from_iterable(
+                    zip(*[g.column(rows, c) for c in plan.cols], strict=True)
+                )
+            ]
             if gaps
             else None
         )
@@ -1578,25 +1869,30 @@ class _SheetParser:
         """Columns holding numbers or markers in the body rows, and per column the counts
         ``[numbers, markers and blanks, text]`` (plain numbers are counted in bulk)."""
         g = self.g
-        first, last, row_map, nonplain = g.first, g.last, g.row_map, g.nonplain
+        first, last, nonplain = g.first, g.last, g.nonplain
         whole: list[int] = []  # rows wholly within the band
         part: list[int] = []  # the columns of the other rows' cells within the band
         pairs: list[tuple[int, _Cell]] = []  # the cells that are not plain numbers
         for r in body:
             f = first[r]
             if f < 0 or (f >= lo and last[r] <= hi):
-                rm = row_map[r]
                 whole.append(r)
-                other = nonplain[r]
-                if other:
-                    pairs.extend([(c, rm[c]) for c in other])
             else:
                 cells = g.cells(r, lo, hi)
                 part.extend([c for c, _ in cells])
                 pairs.extend(cells)
         marks: list[int] = []  # markers and whitespace-only cells
         blanks: list[int] = []
-        texts: list[int] = []
+        # the columns of the text cells of whole rows whose cells are all text or plain
+        # numbers (most rows: their labels) are taken as they are; other cells one by one
+        text_only = g.text_only
+        labelled = [r for r in whole if nonplain[r]]
+        texts: list[int] = list(
+            chain.from_iterable([nonplain[r] for r in labelled if text_only[r]])
+        )
+        for r in labelled:
+            if not text_only[r]:
+                pairs.extend(g.other_items(r))
         for c, ci in pairs:
             k = ci.kind
             if k == _NUM:
@@ -1613,12 +1909,10 @@ class _SheetParser:
             # most rows: the sheet's counts less those of the other rows
             inside = set(whole)
             total = g.col_total().copy()
-            total.subtract(
-                chain.from_iterable([row_map[r] for r in range(g.nr) if r not in inside])
-            )
+            total.subtract(chain.from_iterable([g.cols(r) for r in range(g.nr) if r not in inside]))
             total = +total  # the columns with cells left
         else:
-            total = Counter(chain.from_iterable([row_map[r] for r in whole]))
+            total = Counter(chain.from_iterable([g.cols(r) for r in whole]))
         total.update(part)
         n_mark, n_blank, n_text = Counter(marks), Counter(blanks), Counter(texts)
         stats = {c: [n - n_mark[c] - n_text[c], n_mark[c], n_text[c]] for c, n in total.items()}
@@ -1626,12 +1920,12 @@ class _SheetParser:
         return num_cols, stats
 
     def _row_key(self, r: int, stub_cols: list[int], data_cols: list[int]) -> tuple:
-        rmap = self.g.row_map[r]
+        get = self.g.get
         stub = []
         for c in stub_cols:
-            ci = rmap.get(c)
+            ci = get(r, c)
             stub.append(None if ci is None or ci.kind == _BLANK else ci.text)
-        return tuple(stub), tuple(ci.raw if (ci := rmap.get(c)) else None for c in data_cols)
+        return tuple(stub), tuple(ci.raw if (ci := get(r, c)) else None for c in data_cols)
 
     def _seen_rows(self, table: _Table) -> dict[tuple, int]:
         """Keys of the rows a table has read (built only once a continuation needs them)."""
@@ -1648,7 +1942,7 @@ class _SheetParser:
         right = stats.get(c + 1, [0, 0, 0])
         if right[2] <= right[0] + right[1]:
             return False
-        vals = [self.g.row_map[r].get(c) for r in body]
+        vals = [self.g.get(r, c) for r in body]
         nums = [v.value for v in vals if v is not None and v.kind == _NUM]
         if not all(math.isfinite(x) and x.is_integer() for x in nums):
             return False
@@ -1692,7 +1986,7 @@ class _SheetParser:
         """
         if c == lo:
             return True
-        ci = self.g.row_map[r][c]
+        ci = self.g.get(r, c)
         text = ci.text.strip()
         if clean.parse_title(text)[0] is not None:
             return True
@@ -1719,7 +2013,7 @@ class _SheetParser:
             if pos in seen or self.g.get(*pos) is None:
                 continue
             seen.add(pos)
-            ci = self.g.row_map[pos[0]][pos[1]]
+            ci = self.g.get(*pos)
             if ci.kind == _BLANK:
                 continue
             zh, en = _split(ci.text)
@@ -1769,7 +2063,7 @@ class _SheetParser:
                 if pos in seen or g.get(*pos) is None:
                     continue
                 seen.add(pos)
-                ci = g.row_map[pos[0]][pos[1]]
+                ci = g.get(*pos)
                 if ci.kind == _BLANK:
                     continue
                 parts.append((pos[0], ci, span, vm))
@@ -1891,10 +2185,14 @@ class _SheetParser:
         entry: list[Any] | None = None
         from_heading = region_head = None
         has_label = False
-        rmap = self.g.row_map[r]
+        rmap = self.g.rmap(r)
         for c in stub_cols:
             ci = rmap.get(c)
-            if ci is None or ci.kind == _BLANK:
+            if ci is None:
+                continue
+            if type(ci) is float:
+                ci = _PlainNum(ci)
+            elif ci.kind == _BLANK:
                 continue
             role = stub_roles.get(c, "label")
             if role == "year":
@@ -2034,7 +2332,7 @@ class _SheetParser:
         want = self.want_ledger
         cols = plan.cols
         n = len(cols)
-        rmap = g.row_map[r]
+        rmap = g.rmap(r)
         if want and plan.headless:
             for c in plan.headless:
                 if rmap.get(c) is not None:
@@ -2055,13 +2353,17 @@ class _SheetParser:
             # every value cell is a plain number (no note, no unit of its own: status A) or
             # empty (status M); both take the column's unit and marker
             if rmap.keys() >= plan.colset:
-                values = list(map(_VALUE, map(rmap.__getitem__, cols)))
+                values = list(map(rmap.__getitem__, cols))
+                if not all(type(v) is float for v in values):  # an int cell among them
+                    values = [v if type(v) is float else v.value for v in values]
                 status = ["A"] * n
                 present = cols
             else:
                 nan = math.nan
                 cis = list(map(rmap.get, cols))
-                values = [nan if ci is None else ci.value for ci in cis]
+                values = [
+                    nan if ci is None else ci if type(ci) is float else ci.value for ci in cis
+                ]
                 status = ["M" if ci is None else "A" for ci in cis]
                 present = [c for c in cols if c in rmap]
             if panel and 0.0 in values:
@@ -2084,7 +2386,7 @@ class _SheetParser:
             marks: list[str | None] = []
             units_l: list[str | None] = []
             for c, col_unit, col_mark in zip(cols, plan.col_units, plan.marks, strict=True):
-                ci = rmap.get(c)
+                ci = _plain(rmap.get(c))
                 if ci is None:
                     value, status, cnote, cunit = nan, "M", None, None
                 else:
@@ -2209,7 +2511,6 @@ _OUT_FIELDS: tuple[str, ...] = (
     "level",
     "parent",
 )
-_VALUE = attrgetter("value")
 
 
 class _Plan:
@@ -2276,12 +2577,12 @@ def _panel_block(
     """The tidy fields (``_OUT_FIELDS``) of a panel body read in bulk, as arrays.
 
     Column-level parts are tiled over the rows and row-level parts repeated over the value
-    columns with pyarrow ``take``; the values come as one float matrix; ``source_cell`` is
-    joined from the column letters and the row numbers. Returns ``None`` when a label is not
-    text (the list path then builds the same rows).
+    columns, built from buffers (:func:`_text_block`); the values come as one float matrix;
+    ``source_cell`` is put together from the column letters and the row numbers
+    (:func:`_source_cells`). Returns ``None`` when a label is not text (the list path then
+    builds the same rows).
     """
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     n, nr = len(plan.cols), len(rows)
     total = n * nr
@@ -2342,27 +2643,104 @@ def _panel_block(
             marker = list(chain.from_iterable([m] * n if m else plan.marks for m in marks))
         else:
             marker = plan.marks * nr
-        unit_col: Any = pa.array(flat_units, lstr).take(unit_idx)
-        letters = pa.array(plan.letters, lstr).take(tile)
-        numbers = pa.array(np.asarray(rows, dtype=np.int64) + 1).cast(lstr).take(rep)
+        if len(keys) == 1:
+            unit_col: Any = _text_block(flat_units, n, nr, tiled=True)
+        else:
+            unit_col = pa.array(flat_units, lstr).take(unit_idx)
         block: list[Any] = [
-            pa.array(plan.inds, lstr).take(tile),
-            pa.array(plan.ens, lstr).take(tile),
-            pa.array(plan.brks, lstr).take(tile),
-            pa.array(regions, lstr).take(rep),
+            _text_block(plan.inds, n, nr, tiled=True),
+            _text_block(plan.ens, n, nr, tiled=True),
+            _text_block(plan.brks, n, nr, tiled=True),
+            _text_block(regions, n, nr, tiled=False),
             year_arr,
             values,
             unit_col,
             status,
             marker,
-            pc.binary_join_element_wise(letters, numbers, pa.scalar("", lstr)),
+            _source_cells(plan.letters, rows),
             _int_ext(mult_data, mult_mask),
             _int_ext(np.repeat(np.asarray(levels, dtype=np.int64), n), None),
-            pa.array(parents, lstr).take(rep),
+            _text_block(parents, n, nr, tiled=False),
         ]
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError, OverflowError):
         return None
     return block
+
+
+def _text_block(texts: list[Any], n: int, nr: int, *, tiled: bool) -> Any:
+    """A pyarrow ``large_string`` array of ``n * nr`` texts laid out row by row.
+
+    ``tiled``: ``texts`` holds one text per column (``n``), repeated on every row, built
+    straight from its buffers (the few texts' bytes repeated: several times faster than
+    ``take``); otherwise one text per row (``nr``), repeated in every column (``take``).
+    ``None`` is null.
+
+    Examples
+    --------
+    >>> _text_block(["a", None], 2, 2, tiled=True).to_pylist()
+    ['a', None, 'a', None]
+    >>> _text_block(["x", "yz"], 2, 2, tiled=False).to_pylist()
+    ['x', 'x', 'yz', 'yz']
+    """
+    import pyarrow as pa
+
+    if not tiled:
+        arr = pa.array(texts, pa.large_string())
+        return arr if n == 1 else arr.take(np.repeat(np.arange(nr), n))
+    try:
+        enc = [b"" if t is None else t.encode("utf-8") for t in texts]
+    except AttributeError:
+        raise TypeError("a label that is not text") from None
+    lens = np.fromiter(map(len, enc), dtype=np.int64, count=n)
+    offsets = np.zeros(n * nr + 1, dtype=np.int64)
+    np.cumsum(np.tile(lens, nr), out=offsets[1:])
+    validity = None
+    if None in texts:
+        valid = np.tile(np.fromiter((t is not None for t in texts), dtype=bool, count=n), nr)
+        validity = pa.py_buffer(np.packbits(valid, bitorder="little"))
+    return pa.LargeStringArray.from_buffers(
+        n * nr, pa.py_buffer(offsets), pa.py_buffer(b"".join(enc) * nr), validity
+    )
+
+
+def _source_cells(letters: list[str], rows: list[int]) -> Any:
+    """The A1 addresses of the cells of ``rows`` (0-based) in the columns of ``letters``,
+    row by row, as a pyarrow ``large_string`` array built from its buffers: the row numbers
+    are written as text by pyarrow, then each address's letter and digit bytes are
+    scattered into place by numpy.
+
+    Examples
+    --------
+    >>> _source_cells(["B", "AA"], [0, 9, 99]).to_pylist()
+    ['B1', 'AA1', 'B10', 'AA10', 'B100', 'AA100']
+    """
+    import pyarrow as pa
+
+    n, nr = len(letters), len(rows)
+    numbers = pa.array(np.asarray(rows, dtype=np.int64) + 1).cast(pa.string())
+    _, noff, ndata = numbers.buffers()
+    noff = np.frombuffer(noff, dtype=np.int32, count=nr + 1)
+    digits = np.frombuffer(ndata, dtype=np.uint8, count=int(noff[-1]))
+    wd = np.diff(noff).astype(np.int64)
+    wl = np.fromiter(map(len, letters), dtype=np.int64, count=n)
+    offsets = np.zeros(n * nr + 1, dtype=np.int64)
+    np.cumsum((wd[:, None] + wl[None, :]).reshape(-1), out=offsets[1:])
+    start = offsets[:-1].reshape(nr, n)
+    data = np.empty(int(offsets[-1]), dtype=np.uint8)
+    for w in np.unique(wl).tolist():  # the columns whose letters are w long
+        cols = np.flatnonzero(wl == w)
+        chars = np.frombuffer("".join(letters[c] for c in cols.tolist()).encode(), np.uint8)
+        chars = chars.reshape(len(cols), w)
+        for j in range(w):
+            data[start[:, cols] + j] = chars[:, j][None, :]
+    for d in np.unique(wd).tolist():  # the rows whose numbers have d digits
+        sel = np.flatnonzero(wd == d)
+        first = noff[:-1][sel]
+        for j in range(d):
+            data[start[sel, :] + wl[None, :] + j] = digits[first + j][:, None]
+    return pa.LargeStringArray.from_buffers(
+        n * nr, pa.py_buffer(offsets), pa.py_buffer(data.tobytes())
+    )
 
 
 def _int_parts(values: list[Any]) -> tuple[Any, Any]:

@@ -1,0 +1,212 @@
+"""The grid's bulk reading of wide rows of one shape gives exactly what reading the same rows
+cell by cell gives (the oracle: the same grid with the bulk path switched off), and plain
+numbers reach the parser as cells that read like any other cell."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pytest
+
+from greenstats import layout
+from greenstats.io.containers import Sheet
+from greenstats.layout import _Grid, _PlainNum, parse_sheet
+
+NAN, INF = math.nan, math.inf
+
+
+def _wide_rows() -> list[list[object]]:
+    """Rows of 10 columns: a label, 9 numbers; runs of one shape broken by odd rows."""
+    head = ["地区", *[f"{y}年" for y in range(2011, 2020)]]
+    base = [[f"县{i}", *[float(100 * i + k) for k in range(9)]] for i in range(6)]
+    odd = [
+        ["甲", *[1.5] * 4, NAN, *[2.5] * 4],  # a NaN in a row of the shape: a marker cell
+        ["乙", *[1.0] * 4, INF, -INF, *[3.0] * 3],  # inf - inf sums to NaN: cell by cell
+        ["丙", *[7.0] * 9],
+        ["", *[8.0] * 9],  # an empty text in the label column of the shape
+        ["…", *[9.0] * 9],  # a marker in the label column
+        ["12.5", *[9.5] * 9],  # a number stored as text
+        [3, *[4.0] * 9],  # an int cell
+        ["丁", *[5.0] * 4, None, *[5.0] * 4],  # a gap: another shape
+        ["戊", *[6.0] * 4, None, *[6.0] * 4],
+        [True, *[1.0] * 9],
+        [dt.date(2020, 1, 1), *[1.0] * 9],
+        ["己", *[2.0] * 9],
+        ["庚", *[2.0] * 9, "注"],
+        ["辛", *[2.0] * 9, "注"],
+        ["壬", *[2.0] * 9, "注"],
+    ]
+    return [head, *base, *odd, *base]
+
+
+def _snapshot(g: _Grid) -> tuple:
+    """Everything the parser asks a grid, row by row and column by column."""
+    rng = range(g.nr)
+    rows = [[(c, type(ci).__name__, repr(ci)) for c, ci in g.rmap(r).items()] for r in rng]
+    cells = [[repr(g.get(r, c)) for c in range(g.nc + 1)] for r in rng]
+    columns = [[repr(x) for x in g.column(rng, c)] for c in range(g.nc + 1)]
+    others = [[(c, repr(ci)) for c, ci in g.other_items(r)] for r in rng]
+    return (
+        rows,
+        cells,
+        columns,
+        others,
+        [sorted(g.cols(r)) == sorted(g.colset(r)) == sorted(g.rmap(r)) for r in rng],
+        [g.non_year_number(r) for r in rng],
+        g.nonplain,
+        g.numish,
+        g.first,
+        g.last,
+        g.ncells,
+        g.col_total(),
+    )
+
+
+@pytest.fixture
+def cell_by_cell(monkeypatch):
+    def build(sheet: Sheet) -> _Grid:
+        monkeypatch.setattr(layout, "_GRID_BULK_MIN", 10**9)
+        try:
+            return _Grid(sheet)
+        finally:
+            monkeypatch.undo()
+
+    return build
+
+
+def test_bulk_rows_equal_cell_by_cell(cell_by_cell):
+    sheet = Sheet("S", _wide_rows(), ())
+    bulk, slow = _Grid(sheet), cell_by_cell(sheet)
+    assert _snapshot(bulk) == _snapshot(slow)
+
+
+def test_bulk_rows_hold_what_the_cells_say():
+    rows = _wide_rows()
+    g = _Grid(Sheet("S", rows, ()))
+    # the second row of the first run (read in bulk): label a text cell, numbers plain floats
+    assert g.row_map[2] is None and g.shape_of[2] is not None
+    m = g.rmap(2)
+    assert list(m) == list(range(10))
+    assert m[0].kind == layout._TEXT and m[0].raw == "县1"
+    assert [m[c] for c in range(1, 10)] == [100.0 + k for k in range(9)]
+    assert all(type(m[c]) is float for c in range(1, 10))
+    assert g.nonplain[2] == [0]
+    # NaN: a marker with status M; the row's other numbers stay plain
+    r_nan = 1 + 6
+    assert g.get(r_nan, 5).kind == layout._MARK and g.get(r_nan, 5).status == "M"
+    assert 5 in g.nonplain[r_nan] and 5 in g.numish
+    # inf - inf: both kept as numbers, cell by cell
+    r_inf = r_nan + 1
+    assert g.rmap(r_inf)[5] == INF and g.rmap(r_inf)[6] == -INF
+    # an empty text is no cell; a marker and a number stored as text are "numish"
+    assert 0 not in g.rmap(r_inf + 2)
+    assert g.get(r_inf + 3, 0).kind == layout._MARK
+    assert g.get(r_inf + 4, 0).kind == layout._NUM and g.get(r_inf + 4, 0).value == 12.5
+    assert 0 in g.numish
+    # an int is a number cell, not among the columns of cells that are not plain numbers
+    r_int = r_inf + 5
+    assert g.get(r_int, 0).kind == layout._NUM and g.get(r_int, 0).value == 3.0
+    assert 0 not in g.nonplain[r_int]
+    # a gap: the column is absent from that row
+    assert 5 not in g.rmap(r_int + 1) and g.first[r_int + 1] == 0 and g.last[r_int + 1] == 9
+    # column counts: every row fills columns 0-9, except the row with an empty label
+    # (column 0) and the two gap rows (column 5); column 10 only in the three rows with a note
+    total = g.col_total()
+    assert total[5] == g.nr - 2 and total[0] == g.nr - 1 and total[10] == 3
+
+
+def test_plain_numbers_read_as_cells():
+    g = _Grid(Sheet("S", _wide_rows(), ()))
+    ci = g.get(2, 3)
+    assert type(ci) is _PlainNum
+    assert (ci.kind, ci.raw, ci.value, ci.status, ci.note, ci.unit) == (
+        layout._NUM,
+        102.0,
+        102.0,
+        "A",
+        None,
+        None,
+    )
+    assert ci.text == "102"
+    row = g.row(2)
+    assert row is g.row(2)  # built once
+    assert [type(x).__name__ for _, x in row[1:]] == ["_PlainNum"] * 9
+    assert [(r, c) for (r, c), _ in g.items()][:3] == [(0, 0), (0, 1), (0, 2)]
+
+
+def test_parse_same_with_and_without_bulk(cell_by_cell, monkeypatch):
+    rows = [["地区", *[f"{y}年" for y in range(2011, 2020)]]]
+    rows += [[f"县{i}", *[float(10 * i + k) for k in range(9)]] for i in range(1, 30)]
+    rows[7][4] = "…"
+    rows[12][6] = NAN
+    sheet = Sheet("S", rows, ())
+    fast = parse_sheet(sheet, file_name="f.xlsx")
+    monkeypatch.setattr(layout, "_GRID_BULK_MIN", 10**9)
+    slow = parse_sheet(sheet, file_name="f.xlsx")
+    assert fast.rows == slow.rows
+    assert fast.ledger == slow.ledger
+    # and by hand: 29 regions x 9 years (column c is year 2010 + c), 县7's 2014 a marker,
+    # 县12's 2016 a missing value
+    assert len(fast.rows) == 29 * 9
+    by = {(x["region"], x["year"]): x for x in fast.rows}
+    assert by[("县7", 2014)]["status"] != "A" and math.isnan(by[("县7", 2014)]["value"])
+    assert by[("县12", 2016)]["status"] == "M"
+    assert by[("县3", 2019)]["value"] == 38.0
+
+
+def test_rows_in_long_runs_match_the_cells():
+    """``rows_in`` over a long run (the numpy path) against the raw rows themselves."""
+    rows: list[list[object]] = []
+    for r in range(400):
+        k = r % 7
+        if k == 0:
+            row = [f"县{r}", *[float(r + c) for c in range(9)]]  # within columns 0-9
+        elif k == 1:
+            row = [None] * 12 + ["旁注"]  # only right of the band
+        elif k == 2:
+            row = ["左", None, None, None, None, None, None, None, None, None, None, None, "右"]
+        elif k == 3:
+            row = []  # empty
+        elif k == 4:
+            row = [None, None, None, 1.0, 2.0]  # inside, not from column 0
+        elif k == 5:
+            row = [None] * 11 + ["x", "y"]  # across the band's right edge, nothing inside
+        else:
+            row = ["", None, 3.0, *[None] * 10, "z"]  # an empty text; a number inside
+        rows.append(row)
+    g = _Grid(Sheet("S", rows, ()))
+
+    def by_hand(r0: int, r1: int, lo: int, hi: int) -> list[int]:
+        return [r for r in range(r0, r1) if any(v not in (None, "") for v in rows[r][lo : hi + 1])]
+
+    for r0, r1, lo, hi in [(0, 400, 0, 9), (3, 390, 0, 11), (0, 400, 2, 4), (0, 400, 11, 12)]:
+        assert g.rows_in(r0, r1, lo, hi) == by_hand(r0, r1, lo, hi)
+    # a short run takes the loop: the same answer
+    assert g.rows_in(0, 30, 0, 9) == by_hand(0, 30, 0, 9)
+
+
+def test_source_cells_against_string_building():
+    from greenstats.io.containers import column_letter
+    from greenstats.layout import _source_cells
+
+    cols = [0, 1, 25, 26, 27, 701, 702, 16383]  # A, B, Z, AA, AB, ZZ, AAA, XFD
+    letters = [column_letter(c) for c in cols]
+    assert letters[:4] == ["A", "B", "Z", "AA"] and letters[-1] == "XFD"
+    rows = [0, 8, 9, 10, 98, 99, 100, 998, 999, 1000, 12345, 1048575]
+    got = _source_cells(letters, rows).to_pylist()
+    assert got == [f"{lt}{r + 1}" for r in rows for lt in letters]
+    assert got[:3] == ["A1", "B1", "Z1"] and got[-1] == "XFD1048576"
+
+
+def test_text_block_against_lists():
+    from greenstats.layout import _text_block
+
+    per_col = ["用水总量", None, "", "GDP (亿元)"]
+    per_row = ["连云港市", "海州区", None, "赣榆区"]
+    tiled = _text_block(per_col, 4, 3, tiled=True).to_pylist()
+    assert tiled == per_col * 3
+    repeated = _text_block(per_row, 2, 4, tiled=False).to_pylist()
+    assert repeated == [t for t in per_row for _ in range(2)]
+    with pytest.raises(TypeError):
+        _text_block(["a", 2.0], 2, 1, tiled=True)
