@@ -91,6 +91,8 @@ def _has_cjk(text: str) -> bool:
 
 
 def _text(value: Any) -> str:
+    if type(value) is str:  # the common case first
+        return value
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -359,6 +359,8 @@ def _classify(v: Any) -> _Cell | None:
     return _classify_str(s)
 
 
+_ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
 #: First characters of the missing-value words that start with a Chinese character (一, 无):
 #: a text starting with another Chinese character is never a marker.
 _CJK_MISSING_FIRST = frozenset(w[0] for w in clean._MISSING if w and "\u4e00" <= w[0] <= "\u9fff")
@@ -375,6 +377,13 @@ def _classify_str(s: str) -> _Cell:
             s.translate(clean._SPACE_TO_ASCII).strip().lower() in clean._MISSING
         ):
             return _Cell(_MARK, s, None, "M", None)
+        return _PlainText(s)
+    if s[0] in _ASCII_LETTERS and (
+        s.translate(clean._SPACE_TO_ASCII).strip().lower() not in clean._MISSING
+    ):
+        # a word (``Coal``, ``Total``): never a number (a number starts with a digit, a
+        # sign or a point) nor a number with a unit; only a missing-value word (``NA``) is
+        # a marker, which the full reading below decides
         return _PlainText(s)
     if s.strip(" \t\r\n") == "":
         return _Cell(_BLANK, s, None, "M")
@@ -1722,8 +1731,9 @@ class _SheetParser:
         cyear = year_cols[0] if year_cols else None
         data_set = set(data_cols)
         rows = g.rows_in(bs, be + 1, lo, hi)
-        nonplain = g.nonplain
-        if not all(data_set.isdisjoint(nonplain[r]) for r in rows):
+        if not rows or not data_set.isdisjoint(
+            chain.from_iterable(map(g.nonplain.__getitem__, rows))
+        ):
             return False
         # empty value cells (a matrix with gaps) read as status M, as ``_emit_row`` reads
         # them; a row without any value is a heading there, so it keeps the row path
@@ -1740,26 +1750,35 @@ class _SheetParser:
             ci = _plain(ci)
             if ci is None or ci.kind == _BLANK:
                 return False
-            info = _stub_label(ci.text)
-            if not info[1]:
+            level, label, mark, unit = _stub_label(ci.text)
+            if not label:
                 return False
-            read[k] = (*info, _stub_rank(ci.text))
-        infos = list(map(read.__getitem__, keys))
-        levels = [info[0] for info in infos]
-        regions = [info[1] for info in infos]
-        marks = [info[2] or None for info in infos]
-        units = [info[3] or None for info in infos]
-        ranks = [info[4] for info in infos]
+            read[k] = (level, label, mark or None, unit or None, _stub_rank(ci.text))
+        levels, regions, marks, units, ranks = (
+            list(part) for part in zip(*map(read.__getitem__, keys), strict=True)
+        )
         if cyear is None:
             years: list[int | None] = [None] * len(rows)
         else:
-            years = [
-                int(ci)
-                if type(ci) is float and ci.is_integer() and 1900 <= ci <= 2100
-                # a plain number that is a year, as ``_is_year_value`` decides
-                else _stub_year(_plain(ci))
-                for ci in g.column(rows, cyear)
-            ]
+            ycol = g.column(rows, cyear)
+            yarr = (
+                np.fromiter(ycol, dtype=np.float64, count=len(ycol))
+                if set(map(type, ycol)) == {float}
+                else None
+            )
+            if (
+                yarr is not None
+                and ((yarr == np.floor(yarr)) & (yarr >= 1900) & (yarr <= 2100)).all()
+            ):
+                # every year a plain number that is a year (as ``_is_year_value`` decides)
+                years = yarr.astype(np.int64).tolist()
+            else:
+                years = [
+                    int(ci)
+                    if type(ci) is float and ci.is_integer() and 1900 <= ci <= 2100
+                    else _stub_year(_plain(ci))
+                    for ci in ycol
+                ]
         if len(set(ranks)) <= 1:
             # one level: every row pops the one above, no parent
             parents: list[str | None] = [None] * len(rows)
@@ -2738,9 +2757,7 @@ def _source_cells(letters: list[str], rows: list[int]) -> Any:
         first = noff[:-1][sel]
         for j in range(d):
             data[start[sel, :] + wl[None, :] + j] = digits[first + j][:, None]
-    return pa.LargeStringArray.from_buffers(
-        n * nr, pa.py_buffer(offsets), pa.py_buffer(data.tobytes())
-    )
+    return pa.LargeStringArray.from_buffers(n * nr, pa.py_buffer(offsets), pa.py_buffer(data))
 
 
 def _int_parts(values: list[Any]) -> tuple[Any, Any]:

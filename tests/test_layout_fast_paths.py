@@ -1,0 +1,82 @@
+"""Fast paths of the layout engine give what the general reading gives.
+
+Each test states the answer independently: ``clean.parse_number`` (the general reading of a
+cell's text) for the word shortcut of ``_classify_str``; values written by hand for the
+research-panel year column.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from greenstats import clean
+from greenstats.io.containers import Sheet
+from greenstats.layout import _MARK, _NUM, _TEXT, _classify_str, _number_with_unit, parse_sheet
+
+WORDS = [
+    "Coal",
+    "Total Energy",
+    "NA",
+    "N/A",
+    "n.a.",
+    "na ",
+    "nan",
+    "NaN",
+    "inf",
+    "Infinity",
+    "e5",
+    "E10",
+    "x",
+    "A1",
+    "Q1 2020",
+    "GDP (100 million yuan)",
+    "Unit: 10000 tons",
+    "abc①",
+]
+
+
+@pytest.mark.parametrize("text", WORDS)
+def test_words_classified_as_parse_number_reads_them(text):
+    cell = _classify_str(text)
+    p = clean.parse_number(text)
+    if p.status == "X" and _number_with_unit(text) is None:
+        assert cell.kind == _TEXT and cell.status == "X" and cell.raw == text
+        assert cell.text == text and cell.value is None and cell.note is None
+    elif p.status == "A":
+        assert cell.kind == _NUM and cell.value == p.value
+    else:
+        assert cell.kind == _MARK and cell.status == p.status
+
+
+def test_missing_value_words_stay_markers():
+    assert _classify_str("NA").kind == _MARK and _classify_str("NA").status == "M"
+    assert _classify_str("Coal").kind == _TEXT
+
+
+def _panel(years: list[object]) -> Sheet:
+    rows: list[list[object]] = [["城市", "年份", *[f"指标{k}" for k in range(8)]]]
+    for i, y in enumerate(years):
+        rows.append([f"城{i % 3}市", y, *[float(100 * i + k + 1) for k in range(8)]])
+    return Sheet("panel", rows, ())
+
+
+def test_panel_year_column_of_numbers():
+    years = [2001.0 + (i // 3) for i in range(12)]
+    rows = parse_sheet(_panel(years), file_name="p.xlsx").rows
+    assert len(rows) == 12 * 8
+    # row i (0-based) is city i % 3 in year 2001 + i // 3; its value k is 100 * i + k + 1
+    got = {(x["region"], x["year"], x["indicator"]): x["value"] for x in rows}
+    assert got[("城1市", 2002, "指标5")] == 100 * 4 + 5 + 1
+    assert got[("城2市", 2004, "指标0")] == 100 * 11 + 1
+
+
+def test_panel_year_column_mixing_text_years():
+    years: list[object] = [2001.0 + (i // 3) for i in range(12)]
+    years[4] = "2002年"  # a year as text: the column is read year by year
+    rows = parse_sheet(_panel(years), file_name="p.xlsx").rows
+    got = {(x["region"], x["year"], x["indicator"]): x["value"] for x in rows}
+    assert got[("城1市", 2002, "指标5")] == 406.0
+    assert {x["year"] for x in rows} == {2001, 2002, 2003, 2004}
+    assert not any(math.isnan(x["value"]) for x in rows)
