@@ -477,6 +477,9 @@ _UNIT_LINE = re.compile(
 _UNIT_LINE_NO_COLON = re.compile(r"^\s*单\s*位\s*(?P<unit>\S.*?)\s*$")
 _PAREN = re.compile(r"[(（]([^()（）]*)[)）]")
 _TRAILING_PCT = re.compile(r"^(?P<label>.*?[^\s(（])\s*(?P<unit>[%‰％])\s*$")
+#: What any unit pattern above needs: 单 (unit lines), a closing bracket, a percent or
+#: per-mille sign, or the word "unit"
+_UNIT_HINT = re.compile(r"[单)）%‰％]|unit", re.I)
 
 
 @lru_cache(maxsize=8192)
@@ -560,6 +563,8 @@ def parse_unit(text: Any) -> tuple[str, str | None]:
         return "", None
     if s in ("%", "％", "‰"):
         return "", s.replace("％", "%")
+    if _UNIT_HINT.search(s) is None:
+        return s, None  # none of what the patterns below need: most labels
     m = _UNIT_LINE.match(s)
     if m is None:
         m = _UNIT_LINE_NO_COLON.match(s)
@@ -731,14 +736,17 @@ def parse_number(value: Any) -> ParsedNumber:
 
 @lru_cache(maxsize=65536)
 def _parse_number_text(text: str) -> ParsedNumber:
-    # fast path: plain numbers as text
-    try:
-        v = float(text)
-    except ValueError:
-        pass
-    else:
-        if math.isfinite(v):
-            return ParsedNumber(v, "A", None)
+    # fast path: plain numbers as text (float() reads nothing finite from a text that does
+    # not start with a digit, a sign or a point: a label is spared the exception)
+    head = text.lstrip()[:1]
+    if head.isdigit() or head in ("+", "-", "."):
+        try:
+            v = float(text)
+        except ValueError:
+            pass
+        else:
+            if math.isfinite(v):
+                return ParsedNumber(v, "A", None)
     s = text.translate(_SPACE_TO_ASCII).strip()
     low = s.lower()
     if low in _MISSING:

@@ -8,6 +8,7 @@ research-panel year column.
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 
@@ -80,3 +81,34 @@ def test_panel_year_column_mixing_text_years():
     assert got[("城1市", 2002, "指标5")] == 406.0
     assert {x["year"] for x in rows} == {2001, 2002, 2003, 2004}
     assert not any(math.isnan(x["value"]) for x in rows)
+
+
+def _corpus_texts() -> list[str]:
+    """Every text cell of the committed fixtures (and the real files when present)."""
+    from pathlib import Path
+
+    from greenstats.errors import GreenstatsError
+    from greenstats.io.containers import open_workbook
+
+    root = Path(__file__).resolve().parent
+    paths = sorted((root / "data" / "fixtures").glob("*.xls*"))
+    real = root.parent.parent / "shared" / "real-data"
+    if real.is_dir():
+        paths += sorted(p for p in real.rglob("*.xls*") if "reference" not in p.parts)
+    texts: set[str] = set()
+    for p in paths:
+        try:
+            wb = open_workbook(p)
+        except GreenstatsError:
+            continue
+        for sh in wb.sheets:
+            texts.update(v for row in sh.cells for v in row if isinstance(v, str))
+    return sorted(texts)
+
+
+def test_unit_hint_skips_only_labels_without_a_unit(monkeypatch):
+    texts = _corpus_texts() + ["单位 万元", "UNITS: t", "增长‰", "GDP（亿元）", "人口"]
+    assert len(texts) > 500
+    fast = [clean.parse_unit(t) for t in texts]
+    monkeypatch.setattr(clean, "_UNIT_HINT", re.compile(""))  # always look
+    assert [clean.parse_unit(t) for t in texts] == fast
