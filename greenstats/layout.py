@@ -500,8 +500,11 @@ def _plain(ci: Any) -> Any:
     return _PlainNum(ci) if type(ci) is float else ci
 
 
-#: The numbers a row must hold for :class:`_Grid` to read the rows of its shape in bulk
-_GRID_BULK_MIN = 8
+#: :class:`_Grid` reads the rows of one shape in bulk from the :data:`_GRID_RUN`-th row in a
+#: row sharing it (a research panel's thousands of rows; a yearbook table's few rows are read
+#: cell by cell), when they hold at least :data:`_GRID_BULK_NUMS` numbers
+_GRID_RUN = 16
+_GRID_BULK_NUMS = 2
 
 
 @dataclass(slots=True, eq=False)
@@ -568,17 +571,21 @@ class _Grid:
         )
         none_t = type(None)
         types_seen: list[type] | None = None
-        sh: _Shape | None = None  # the shape of the current run, once seen twice
-        fresh = False
+        sh: _Shape | None = None  # the shape of the current run, once read in bulk
+        run = 0  # rows in a row of the shape ``types_seen`` (-1: not to be read in bulk)
         cjk_missing_first = _CJK_MISSING_FIRST
         for row in rows:
-            if len(row) >= _GRID_BULK_MIN:
+            if len(row) >= _GRID_BULK_NUMS:
                 types = list(map(type, row))
                 if types != types_seen:
-                    types_seen, sh, fresh = types, None, True
-                elif fresh:
-                    fresh = False
-                    if types.count(float) >= _GRID_BULK_MIN:
+                    types_seen, sh, run = types, None, 1
+                elif sh is None and run >= 0:
+                    run += 1
+                    if run < _GRID_RUN:
+                        pass
+                    elif types.count(float) < _GRID_BULK_NUMS:
+                        run = -1
+                    else:
                         order = [c for c, t in enumerate(types) if t is not none_t]
                         nums = [c for c, t in enumerate(types) if t is float]
                         sh = _Shape(

@@ -17,9 +17,10 @@ NAN, INF = math.nan, math.inf
 
 
 def _wide_rows() -> list[list[object]]:
-    """Rows of 10 columns: a label, 9 numbers; runs of one shape broken by odd rows."""
+    """Rows of 10 columns: a label, 9 numbers; a run of 20 rows of one shape (read in bulk
+    from its 16th row), odd rows within the run and after it, then the run again."""
     head = ["地区", *[f"{y}年" for y in range(2011, 2020)]]
-    base = [[f"县{i}", *[float(100 * i + k) for k in range(9)]] for i in range(6)]
+    base = [[f"县{i}", *[float(100 * i + k) for k in range(9)]] for i in range(20)]
     odd = [
         ["甲", *[1.5] * 4, NAN, *[2.5] * 4],  # a NaN in a row of the shape: a marker cell
         ["乙", *[1.0] * 4, INF, -INF, *[3.0] * 3],  # inf - inf sums to NaN: cell by cell
@@ -66,7 +67,7 @@ def _snapshot(g: _Grid) -> tuple:
 @pytest.fixture
 def cell_by_cell(monkeypatch):
     def build(sheet: Sheet) -> _Grid:
-        monkeypatch.setattr(layout, "_GRID_BULK_MIN", 10**9)
+        monkeypatch.setattr(layout, "_GRID_RUN", 10**9)
         try:
             return _Grid(sheet)
         finally:
@@ -84,16 +85,18 @@ def test_bulk_rows_equal_cell_by_cell(cell_by_cell):
 def test_bulk_rows_hold_what_the_cells_say():
     rows = _wide_rows()
     g = _Grid(Sheet("S", rows, ()))
-    # the second row of the first run (read in bulk): label a text cell, numbers plain floats
-    assert g.row_map[2] is None and g.shape_of[2] is not None
-    m = g.rmap(2)
+    # rows 1-15 of the run are read cell by cell, rows 16-20 in bulk
+    assert g.row_map[15] is not None and g.shape_of[15] is None
+    assert g.row_map[18] is None and g.shape_of[18] is not None
+    # a row read in bulk: label a text cell, numbers plain floats
+    m = g.rmap(18)
     assert list(m) == list(range(10))
-    assert m[0].kind == layout._TEXT and m[0].raw == "县1"
-    assert [m[c] for c in range(1, 10)] == [100.0 + k for k in range(9)]
+    assert m[0].kind == layout._TEXT and m[0].raw == "县17"
+    assert [m[c] for c in range(1, 10)] == [1700.0 + k for k in range(9)]
     assert all(type(m[c]) is float for c in range(1, 10))
-    assert g.nonplain[2] == [0]
-    # NaN: a marker with status M; the row's other numbers stay plain
-    r_nan = 1 + 6
+    assert g.nonplain[18] == [0]
+    # NaN (within the run): a marker with status M; the row's other numbers stay plain
+    r_nan = 1 + 20
     assert g.get(r_nan, 5).kind == layout._MARK and g.get(r_nan, 5).status == "M"
     assert 5 in g.nonplain[r_nan] and 5 in g.numish
     # inf - inf: both kept as numbers, cell by cell
@@ -118,6 +121,7 @@ def test_bulk_rows_hold_what_the_cells_say():
 
 def test_plain_numbers_read_as_cells():
     g = _Grid(Sheet("S", _wide_rows(), ()))
+    assert type(g.get(18, 3)) is _PlainNum and g.get(18, 3) == 1702.0  # a row read in bulk
     ci = g.get(2, 3)
     assert type(ci) is _PlainNum
     assert (ci.kind, ci.raw, ci.value, ci.status, ci.note, ci.unit) == (
@@ -142,7 +146,7 @@ def test_parse_same_with_and_without_bulk(cell_by_cell, monkeypatch):
     rows[12][6] = NAN
     sheet = Sheet("S", rows, ())
     fast = parse_sheet(sheet, file_name="f.xlsx")
-    monkeypatch.setattr(layout, "_GRID_BULK_MIN", 10**9)
+    monkeypatch.setattr(layout, "_GRID_RUN", 10**9)
     slow = parse_sheet(sheet, file_name="f.xlsx")
     assert fast.rows == slow.rows
     assert fast.ledger == slow.ledger
