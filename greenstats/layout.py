@@ -755,6 +755,16 @@ class _Grid:
             self.shape_of,
             self.sheet.cells,
         )
+        if not isinstance(rows, list):
+            rows = list(rows)
+        sh = shape_of[rows[0]] if rows else None
+        if sh is not None and len(set(map(id, map(shape_of.__getitem__, rows)))) == 1:
+            # rows of one shape read in bulk (a panel's body): the column at C speed
+            if c in sh.num_set:
+                return list(map(itemgetter(c), map(cells.__getitem__, rows)))
+            if c in sh.cols:
+                return list(map(itemgetter(c), map(others.__getitem__, rows)))
+            return [None] * len(rows)
         out: list[Any] = []
         for r in rows:
             m = row_map[r]
@@ -2481,6 +2491,8 @@ class _SheetParser:
         n = len(cell)
         if not n:
             return
+        # a panel body read into arrays: the table's own texts as arrays too
+        arrays = out is table.block
         if any(marker):
             notes = []
             for m in marker:
@@ -2490,10 +2502,10 @@ class _SheetParser:
                 else:
                     notes.append(gen)
         else:
-            notes = [gen] * n
+            notes = _constant(gen, n, array=arrays)
         for name, values in (
-            ("table_id", [tid] * n),
-            ("table_title", [table.title] * n),
+            ("table_id", _constant(tid, n, array=arrays)),
+            ("table_title", _constant(table.title, n, array=arrays)),
             ("indicator", ind),
             ("indicator_en", ind_en),
             ("breakdown", brk),
@@ -2503,7 +2515,7 @@ class _SheetParser:
             ("unit", unit),
             ("status", status),
             ("note", notes),
-            ("source_sheet", [self.sheet.name] * n),
+            ("source_sheet", _constant(self.sheet.name, n, array=arrays)),
             ("source_cell", cell),
             ("unit_mult", mult),
             ("level", level),
@@ -2515,6 +2527,19 @@ class _SheetParser:
                 cols[name].extend(values)
             else:
                 cols[name] = values  # a list of this table's own: no copy needed
+
+
+def _constant(text: str | None, n: int, *, array: bool) -> Any:
+    """``text`` repeated ``n`` times: a list, or a pyarrow array built from buffers (for a
+    panel body read into arrays, whose lists of repeats would be scanned again to be
+    converted).
+
+    Examples
+    --------
+    >>> _constant("表1", 2, array=False), _constant(None, 2, array=True).to_pylist()
+    (['表1', '表1'], [None, None])
+    """
+    return _text_block([text], 1, n, tiled=True) if array else [text] * n
 
 
 #: Smallest panel body (value cells) read into arrays: below it the fixed cost of the
@@ -2731,39 +2756,55 @@ def _text_block(texts: list[Any], n: int, nr: int, *, tiled: bool) -> Any:
 
 def _source_cells(letters: list[str], rows: list[int]) -> Any:
     """The A1 addresses of the cells of ``rows`` (0-based) in the columns of ``letters``,
-    row by row, as a pyarrow ``large_string`` array built from its buffers: the row numbers
-    are written as text by pyarrow, then each address's letter and digit bytes are
-    scattered into place by numpy.
+    row by row, as a pyarrow ``large_string`` array built from its buffers.
+
+    The row numbers are written as text by pyarrow. Rows whose numbers have the same number
+    of digits (a run of them: all of a panel's rows fall in a handful of runs) share one
+    byte layout, the letters with room for the digits after each: the layout is repeated
+    for the run's rows and the digits written into it column of bytes by column of bytes.
 
     Examples
     --------
     >>> _source_cells(["B", "AA"], [0, 9, 99]).to_pylist()
     ['B1', 'AA1', 'B10', 'AA10', 'B100', 'AA100']
+    >>> _source_cells(["C"], [99, 0]).to_pylist()
+    ['C100', 'C1']
     """
     import pyarrow as pa
 
     n, nr = len(letters), len(rows)
+    if not n or not nr:
+        return pa.array([], pa.large_string())
     numbers = pa.array(np.asarray(rows, dtype=np.int64) + 1).cast(pa.string())
     _, noff, ndata = numbers.buffers()
-    noff = np.frombuffer(noff, dtype=np.int32, count=nr + 1)
+    noff = np.frombuffer(noff, dtype=np.int32, count=nr + 1).astype(np.int64)
     digits = np.frombuffer(ndata, dtype=np.uint8, count=int(noff[-1]))
-    wd = np.diff(noff).astype(np.int64)
+    wd = np.diff(noff)
     wl = np.fromiter(map(len, letters), dtype=np.int64, count=n)
+    lb = np.frombuffer("".join(letters).encode("ascii"), dtype=np.uint8)
+    # runs of rows with as many digits
+    cut = np.flatnonzero(np.diff(wd)) + 1
+    starts = np.concatenate(([0], cut)).tolist()
+    ends = np.concatenate((cut, [nr])).tolist()
+    parts = []
+    widths = []
+    for s, e in zip(starts, ends, strict=True):
+        d = int(wd[s])
+        width = wl + d  # each address of these rows
+        at = np.concatenate(([0], np.cumsum(width)[:-1]))  # where each address starts
+        layout = np.empty(int(width.sum()), dtype=np.uint8)
+        # the letters in place (positions of each letter byte: its address start + offset)
+        lpos = np.repeat(at, wl) + (np.arange(len(lb)) - np.repeat(np.cumsum(wl) - wl, wl))
+        layout[lpos] = lb
+        block = np.tile(layout, (e - s, 1))
+        first = noff[s:e]
+        for j in range(d):  # the j-th digit of each row, after each letter
+            block[:, at + wl + j] = digits[first + j][:, None]
+        parts.append(block.reshape(-1))
+        widths.append(np.tile(width, e - s))
     offsets = np.zeros(n * nr + 1, dtype=np.int64)
-    np.cumsum((wd[:, None] + wl[None, :]).reshape(-1), out=offsets[1:])
-    start = offsets[:-1].reshape(nr, n)
-    data = np.empty(int(offsets[-1]), dtype=np.uint8)
-    for w in np.unique(wl).tolist():  # the columns whose letters are w long
-        cols = np.flatnonzero(wl == w)
-        chars = np.frombuffer("".join(letters[c] for c in cols.tolist()).encode(), np.uint8)
-        chars = chars.reshape(len(cols), w)
-        for j in range(w):
-            data[start[:, cols] + j] = chars[:, j][None, :]
-    for d in np.unique(wd).tolist():  # the rows whose numbers have d digits
-        sel = np.flatnonzero(wd == d)
-        first = noff[:-1][sel]
-        for j in range(d):
-            data[start[sel, :] + wl[None, :] + j] = digits[first + j][:, None]
+    np.cumsum(np.concatenate(widths), out=offsets[1:])
+    data = np.concatenate(parts)
     return pa.LargeStringArray.from_buffers(n * nr, pa.py_buffer(offsets), pa.py_buffer(data))
 
 

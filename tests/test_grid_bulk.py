@@ -47,6 +47,8 @@ def _snapshot(g: _Grid) -> tuple:
     rows = [[(c, type(ci).__name__, repr(ci)) for c, ci in g.rmap(r).items()] for r in rng]
     cells = [[repr(g.get(r, c)) for c in range(g.nc + 1)] for r in rng]
     columns = [[repr(x) for x in g.column(rng, c)] for c in range(g.nc + 1)]
+    # rows 16-20: one shape read in bulk by the fast grid (the column at C speed)
+    columns += [[repr(x) for x in g.column(range(16, 21), c)] for c in range(g.nc + 1)]
     others = [[(c, repr(ci)) for c, ci in g.other_items(r)] for r in rng]
     return (
         rows,
@@ -87,7 +89,9 @@ def test_bulk_rows_hold_what_the_cells_say():
     g = _Grid(Sheet("S", rows, ()))
     # rows 1-15 of the run are read cell by cell, rows 16-20 in bulk
     assert g.row_map[15] is not None and g.shape_of[15] is None
-    assert g.row_map[18] is None and g.shape_of[18] is not None
+    assert all(g.row_map[r] is None and g.shape_of[r] is g.shape_of[16] for r in range(16, 21))
+    assert g.column(range(16, 21), 0)[1].raw == "县16" and g.column([17, 20], 9) == [1608.0, 1908.0]
+    assert g.column([16, 17], 10) == [None, None]
     # a row read in bulk: label a text cell, numbers plain floats
     m = g.rmap(18)
     assert list(m) == list(range(10))
@@ -214,3 +218,14 @@ def test_text_block_against_lists():
     assert repeated == [t for t in per_row for _ in range(2)]
     with pytest.raises(TypeError):
         _text_block(["a", 2.0], 2, 1, tiled=True)
+
+
+def test_source_cells_rows_in_any_order_and_empty():
+    from greenstats.layout import _source_cells
+
+    rows = [1000, 5, 99, 99999, 7, 12]
+    assert _source_cells(["D", "AB"], rows).to_pylist() == [
+        f"{lt}{r + 1}" for r in rows for lt in ("D", "AB")
+    ]
+    assert _source_cells(["A"], []).to_pylist() == []
+    assert _source_cells([], [3]).to_pylist() == []
