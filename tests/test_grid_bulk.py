@@ -229,3 +229,19 @@ def test_source_cells_rows_in_any_order_and_empty():
     ]
     assert _source_cells(["A"], []).to_pylist() == []
     assert _source_cells([], [3]).to_pylist() == []
+
+
+def test_formula_without_cache_in_a_bulk_row(cell_by_cell):
+    """Formula cells without a cached value: one right of the end of a row read in bulk
+    (that row turns back to cell by cell), one in an empty cell of a row read cell by cell."""
+    rows = _wide_rows()
+    rows[18] = [*rows[18][:5], None, *rows[18][6:]]  # row 18: column 5 empty
+    sheet = Sheet("S", rows, (), formula_no_cache=frozenset({(18, 5), (17, 12)}))
+    bulk, slow = _Grid(sheet), cell_by_cell(sheet)
+    assert _snapshot(bulk) == _snapshot(slow)
+    for r, c in [(18, 5), (17, 12)]:
+        ci = bulk.get(r, c)
+        assert ci.kind == layout._MARK and ci.status == "F"
+        assert c in bulk.nonplain[r] and c in bulk.numish
+    assert bulk.row_map[17] is not None and bulk.shape_of[17] is None
+    assert bulk.nc == 13 and bulk.last[17] == 12
