@@ -599,6 +599,10 @@ class _Grid:
                             itemgetter(*order),
                         )
                         self.shapes.append(sh)
+                        # the run's earlier rows, read cell by cell, join it (a panel's body
+                        # is then one shape from its first row)
+                        for j in range(len(row_maps) - run + 1, len(row_maps)):
+                            self._to_bulk(j, sh)
                 # (a sum that is NaN: a NaN among the numbers, or inf - inf)
                 if sh is not None and (s := sum(sh.take_nums(row))) == s:
                     o: dict[int, _Cell] = {}
@@ -707,6 +711,23 @@ class _Grid:
             for r in range(r0, r1 + 1):
                 for c in range(c0, c1 + 1):
                     self.anchor[(r, c)] = (r0, c0, r1, c1)
+
+    def _to_bulk(self, r: int, sh: _Shape) -> None:
+        """Make row ``r``, read cell by cell, a row of the shape ``sh`` read in bulk, when its
+        cells are what bulk reading would have kept (every number a plain float, every
+        other column a cell)."""
+        m = self.row_map[r]
+        if m is None or len(m) != len(sh.order):
+            return
+        if not all(type(m.get(c)) is float for c in sh.nums):
+            return  # a NaN among the numbers (a marker cell)
+        o = {c: m[c] for c in sh.others if c in m}
+        if len(o) != len(sh.others):
+            return  # an empty text where the shape has a value
+        self.row_map[r] = None
+        self.shape_of[r] = sh
+        self.others[r] = o
+        sh.count += 1
 
     def _cell_by_cell(self, r: int, m: dict[int, Any]) -> None:
         """Make ``m`` the entries of row ``r`` (a row read in bulk no longer is)."""
