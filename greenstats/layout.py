@@ -1962,8 +1962,8 @@ class _SheetParser:
             else:
                 texts.append(c)
         # the order of the counts does not matter (callers look columns up)
-        if 2 * len(whole) > g.nr:
-            # most rows: the sheet's counts less those of the other rows
+        if 2 * len(whole) > g.nr > 64:
+            # most rows of a large sheet: the sheet's counts less those of the other rows
             inside = set(whole)
             total = g.col_total().copy()
             total.subtract(chain.from_iterable([g.cols(r) for r in range(g.nr) if r not in inside]))
@@ -2764,8 +2764,11 @@ def _text_block(texts: list[Any], n: int, nr: int, *, tiled: bool) -> Any:
     except AttributeError:
         raise TypeError("a label that is not text") from None
     lens = np.fromiter(map(len, enc), dtype=np.int64, count=n)
-    offsets = np.zeros(n * nr + 1, dtype=np.int64)
-    np.cumsum(np.tile(lens, nr), out=offsets[1:])
+    if n == 1:  # one text repeated (a table's own title, sheet or note)
+        offsets = np.arange(nr + 1, dtype=np.int64) * int(lens[0])
+    else:
+        offsets = np.zeros(n * nr + 1, dtype=np.int64)
+        np.cumsum(np.tile(lens, nr), out=offsets[1:])
     validity = None
     if None in texts:
         valid = np.tile(np.fromiter((t is not None for t in texts), dtype=bool, count=n), nr)
@@ -2868,11 +2871,14 @@ def _stub_year(ci: _Cell | None) -> int | None:
 
 
 def _repeat(values: list[Any], n: int) -> list[Any]:
-    """Each of ``values`` ``n`` times in a row (``[a, a, b, b]``), by numpy.
+    """Each of ``values`` ``n`` times in a row (``[a, a, b, b]``), by numpy for a long
+    list (a comprehension is quicker for a small table's few rows).
 
-    >>> _repeat(["a", None], 2)
-    ['a', 'a', None, None]
+    >>> _repeat(["a", None], 2), _repeat(list(range(100)), 3)[-4:]
+    (['a', 'a', None, None], [98, 99, 99, 99])
     """
+    if len(values) * n < 256:
+        return [v for v in values for _ in range(n)]
     arr = np.empty(len(values), dtype=object)
     arr[:] = values
     return np.repeat(arr, n).tolist()
