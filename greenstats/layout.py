@@ -778,8 +778,8 @@ class _Grid:
         )
         if not isinstance(rows, list):
             rows = list(rows)
-        sh = shape_of[rows[0]] if rows else None
-        if sh is not None and len(set(map(id, map(shape_of.__getitem__, rows)))) == 1:
+        sh = self.uniform_shape(rows)
+        if sh is not None:
             # rows of one shape read in bulk (a panel's body): the column at C speed
             if c in sh.num_set:
                 return list(map(itemgetter(c), map(cells.__getitem__, rows)))
@@ -796,6 +796,14 @@ class _Grid:
             else:
                 out.append(others[r].get(c))
         return out
+
+    def uniform_shape(self, rows: list[int]) -> _Shape | None:
+        """The shape of ``rows`` when every one of them is read in bulk in that one shape."""
+        shape_of = self.shape_of
+        sh = shape_of[rows[0]] if rows else None
+        if sh is not None and len(set(map(id, map(shape_of.__getitem__, rows)))) == 1:
+            return sh
+        return None
 
     def non_year_number(self, r: int) -> bool:
         """Whether row ``r`` holds a number that is not a year: such a row is never a
@@ -870,9 +878,8 @@ class _Grid:
             ]
         # a long run of rows (a panel): the test on first and last columns in numpy; only the
         # rows reaching beyond the band on either side are looked at cell by cell
-        if self._first_last is None:
-            self._first_last = (np.asarray(first, dtype=np.int64), np.asarray(last, dtype=np.int64))
-        f, la = self._first_last[0][r0:r1], self._first_last[1][r0:r1]
+        fa, lasts = self.first_last()
+        f, la = fa[r0:r1], lasts[r0:r1]
         inside = (f >= lo) & (la <= hi)  # (an empty row has first -1 < lo)
         across = (f >= 0) & ~inside & (f <= hi) & (la >= lo)
         if not across.any():
@@ -882,6 +889,15 @@ class _Grid:
             for r in (np.flatnonzero(inside | across) + r0).tolist()
             if (lo <= first[r] and last[r] <= hi) or cells(r, lo, hi)
         ]
+
+    def first_last(self) -> tuple[Any, Any]:
+        """``first`` and ``last`` as numpy arrays (built once)."""
+        if self._first_last is None:
+            self._first_last = (
+                np.asarray(self.first, dtype=np.int64),
+                np.asarray(self.last, dtype=np.int64),
+            )
+        return self._first_last
 
     def cells(self, r: int, lo: int, hi: int) -> list[tuple[int, _Cell]]:
         """Non-empty cells of row ``r`` within columns ``lo..hi``, as (column, cell)."""
@@ -1152,14 +1168,22 @@ class _SheetParser:
         if not rows:
             return []
         nonplain, year_header, data_row = g.nonplain, self._year_header_row, self._data_row
+        row_map, shape_of, cells = g.row_map, g.shape_of, self.sheet.cells
         data = []
         for r in rows:
-            if r in skip:
+            if skip and r in skip:
                 continue
             if lo <= first[r] and last[r] <= hi and ncells[r] > len(nonplain[r]):
                 # as ``_data_row``: the whole row is in the band and holds a plain number; a
-                # number that is no year settles it without the row's cell list
-                if g.non_year_number(r) or not year_header(g.row(r), r):
+                # number that is no year settles it without the row's cell list (in a row
+                # read in bulk, its last number is looked at first)
+                m = row_map[r]
+                if m is None:
+                    v = cells[r][shape_of[r].nums[-1]]
+                    other_than_year = not (v.is_integer() and 1900 <= v <= 2100)
+                else:
+                    other_than_year = False
+                if other_than_year or g.non_year_number(r) or not year_header(g.row(r), r):
                     data.append(r)
             elif data_row(r, lo, hi):
                 data.append(r)
@@ -1775,7 +1799,8 @@ class _SheetParser:
             return False
         # empty value cells (a matrix with gaps) read as status M, as ``_emit_row`` reads
         # them; a row without any value is a heading there, so it keeps the row path
-        colsets = list(map(g.colset, rows))
+        sh = g.uniform_shape(rows)
+        colsets = [sh.cols] if sh is not None else list(map(g.colset, rows))
         gaps = not all(cs >= data_set for cs in colsets)
         if gaps and not all(not data_set.isdisjoint(cs) for cs in colsets):
             return False
@@ -1930,14 +1955,25 @@ class _SheetParser:
         whole: list[int] = []  # rows wholly within the band
         part: list[int] = []  # the columns of the other rows' cells within the band
         pairs: list[tuple[int, _Cell]] = []  # the cells that are not plain numbers
-        for r in body:
-            f = first[r]
-            if f < 0 or (f >= lo and last[r] <= hi):
-                whole.append(r)
-            else:
-                cells = g.cells(r, lo, hi)
-                part.extend([c for c, _ in cells])
-                pairs.extend(cells)
+        if len(body) >= 256:
+            # a long body (a panel): rows wholly within the band told apart in numpy
+            fa, la = g.first_last()
+            b = np.asarray(body, dtype=np.int64)
+            inside = (fa[b] < 0) | ((fa[b] >= lo) & (la[b] <= hi))
+            whole = b[inside].tolist()
+            across = b[~inside].tolist()
+        else:
+            across = []
+            for r in body:
+                f = first[r]
+                if f < 0 or (f >= lo and last[r] <= hi):
+                    whole.append(r)
+                else:
+                    across.append(r)
+        for r in across:
+            cells = g.cells(r, lo, hi)
+            part.extend([c for c, _ in cells])
+            pairs.extend(cells)
         marks: list[int] = []  # markers and whitespace-only cells
         blanks: list[int] = []
         # the columns of the text cells of whole rows whose cells are all text or plain

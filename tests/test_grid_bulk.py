@@ -252,3 +252,26 @@ def test_formula_without_cache_in_a_bulk_row(cell_by_cell):
         assert c in bulk.nonplain[r] and c in bulk.numish
     assert bulk.row_map[17] is not None and bulk.shape_of[17] is None
     assert bulk.nc == 13 and bulk.last[17] == 12
+
+
+@pytest.mark.parametrize("n_rows", [100, 300])
+def test_body_counts_short_and_long_bodies(n_rows):
+    """Column counts of a body, [numbers, markers and blanks, text], counted by hand: a
+    label column, three number columns (every 10th value of the second a marker), a side
+    note beyond an empty column on every 50th row (outside the band)."""
+    from greenstats.layout import _SheetParser
+
+    rows: list[list[object]] = [["地区", "甲", "乙", "丙"]]
+    for i in range(1, n_rows + 1):
+        row: list[object] = [f"县{i}", float(i), "…" if i % 10 == 0 else float(i) + 0.5, 1.0]
+        if i % 50 == 0:
+            row += [None, None, "注：另计"]
+        rows.append(row)
+    parser = _SheetParser(Sheet("S", rows, ()), "f.xlsx", None, None, None, None)
+    num_cols, stats = parser._body_stats(list(range(1, n_rows + 1)), 0, 3)
+    marks = n_rows // 10
+    assert num_cols == {1, 2, 3}
+    assert stats[0] == [0, 0, n_rows]
+    assert stats[1] == [n_rows, 0, 0] and stats[3] == [n_rows, 0, 0]
+    assert stats[2] == [n_rows - marks, marks, 0]
+    assert 6 not in stats
