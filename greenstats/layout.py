@@ -801,7 +801,12 @@ class _Grid:
         """The shape of ``rows`` when every one of them is read in bulk in that one shape."""
         shape_of = self.shape_of
         sh = shape_of[rows[0]] if rows else None
-        if sh is not None and len(set(map(id, map(shape_of.__getitem__, rows)))) == 1:
+        if sh is None:
+            return None
+        lo, hi = min(rows), max(rows)
+        if shape_of[lo : hi + 1].count(sh) == hi - lo + 1:
+            return sh  # every row from the first to the last (a body: contiguous rows)
+        if len(set(map(id, map(shape_of.__getitem__, rows)))) == 1:
             return sh
         return None
 

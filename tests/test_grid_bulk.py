@@ -275,3 +275,14 @@ def test_body_counts_short_and_long_bodies(n_rows):
     assert stats[1] == [n_rows, 0, 0] and stats[3] == [n_rows, 0, 0]
     assert stats[2] == [n_rows - marks, marks, 0]
     assert 6 not in stats
+
+
+def test_uniform_shape_of_rows():
+    g = _Grid(Sheet("S", _wide_rows(), ()))
+    sh = g.shape_of[16]
+    assert sh is not None
+    assert g.uniform_shape([16, 17, 18]) is sh
+    assert g.uniform_shape([20, 16, 18]) is sh  # any order
+    assert g.uniform_shape([4, 6]) is sh  # row 5 between them is not of the shape
+    assert g.uniform_shape([4, 5, 6]) is None  # row 5 (a NaN) is read cell by cell
+    assert g.uniform_shape([0, 1]) is None and g.uniform_shape([]) is None
