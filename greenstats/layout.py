@@ -475,21 +475,24 @@ def _non_year_number(m: dict[int, Any]) -> bool:
 _NOTE_EN = re.compile(r"^\s*(note|notes|source|sources)\s*[:：]", re.I)
 
 
+def _new_text_cell(v: str, texts: dict[str, _Cell]) -> _Cell:
+    """The cell of a text not yet in ``texts`` (a sheet's cache: labels repeat), added."""
+    if "\u4e00" <= v[0] <= "\u9fff" and v[0] not in _CJK_MISSING_FIRST:
+        # a Chinese label: text, as ``_classify_str`` decides
+        ci: _Cell = _PlainText(v)
+    else:
+        ci = _classify_str(v)
+    texts[v] = ci
+    return ci
+
+
 def _grid_cell(v: Any, texts: dict[str, _Cell]) -> _Cell | None:
     """The cell of a value that is not a plain float (``None`` for an empty one); ``texts``
     caches the cells of a sheet's texts (labels repeat)."""
     if type(v) is str:
         if not v:
             return None
-        ci = texts.get(v)
-        if ci is None:
-            if "\u4e00" <= v[0] <= "\u9fff" and v[0] not in _CJK_MISSING_FIRST:
-                # a Chinese label: text, as ``_classify_str`` decides
-                ci = _PlainText(v)
-            else:
-                ci = _classify_str(v)
-            texts[v] = ci
-        return ci
+        return texts.get(v) or _new_text_cell(v, texts)
     if type(v) is int:
         return _Cell(_NUM, v, float(v))
     return _classify(v)
@@ -573,7 +576,6 @@ class _Grid:
         types_seen: list[type] | None = None
         sh: _Shape | None = None  # the shape of the current run, once read in bulk
         run = 0  # rows in a row of the shape ``types_seen`` (-1: not to be read in bulk)
-        cjk_missing_first = _CJK_MISSING_FIRST
         for row in rows:
             if len(row) >= _GRID_BULK_NUMS:
                 types = list(map(type, row))
@@ -610,10 +612,15 @@ class _Grid:
                     alltext = True
                     for c in sh.others:
                         v = row[c]
-                        ci = texts.get(v) if type(v) is str else None
-                        if ci is None:
+                        if type(v) is str:
+                            ci = texts.get(v)
+                            if ci is None:
+                                if not v:  # an empty text: this row goes cell by cell
+                                    break
+                                ci = _new_text_cell(v, texts)
+                        else:
                             ci = _grid_cell(v, texts)
-                            if ci is None:  # an empty text: this row goes cell by cell
+                            if ci is None:
                                 break
                             if type(v) is int:  # a number cell, though not a float
                                 o[c] = ci
@@ -650,12 +657,7 @@ class _Grid:
                     if ci is None:
                         if not v:
                             continue
-                        if "\u4e00" <= v[0] <= "\u9fff" and v[0] not in cjk_missing_first:
-                            # a Chinese label: text, as ``_classify_str`` decides
-                            ci = _PlainText(v)
-                        else:
-                            ci = _classify_str(v)
-                        texts[v] = ci
+                        ci = _new_text_cell(v, texts)
                 else:
                     ci = _grid_cell(v, texts)
                     if ci is None:
