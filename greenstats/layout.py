@@ -503,9 +503,10 @@ def _plain(ci: Any) -> Any:
     return _PlainNum(ci) if type(ci) is float else ci
 
 
-#: :class:`_Grid` reads the rows of one shape in bulk from the :data:`_GRID_RUN`-th row in a
-#: row sharing it (a research panel's thousands of rows; a yearbook table's few rows are read
-#: cell by cell), when they hold at least :data:`_GRID_BULK_NUMS` numbers
+#: :class:`_Grid` reads a run of rows of one shape in bulk once :data:`_GRID_RUN` rows in a
+#: row share it (a research panel's thousands of rows; a yearbook table's few rows are read
+#: cell by cell), when they hold at least :data:`_GRID_BULK_NUMS` numbers; the run's earlier
+#: rows then join it
 _GRID_RUN = 16
 _GRID_BULK_NUMS = 2
 
@@ -535,11 +536,12 @@ class _Grid:
     :class:`_Cell`. :meth:`get`, :meth:`row`, :meth:`cells` and :meth:`items` hand plain
     numbers over as :class:`_PlainNum`, which reads as a ``_Cell`` does.
 
-    Rows of one shape (the same type in each column: the body of a table) holding many
-    numbers are read in bulk: the positions of their numbers are found once, the numbers
-    are checked for NaN by one ``sum`` and only their other cells are classified; such a
-    row's dict column -> entry (:meth:`rmap`) is built only when asked for. Other rows are
-    read cell by cell into ``row_map``.
+    A long run of rows of one shape (the same type in each column: the body of a panel) is
+    read in bulk: the positions of its numbers are found once, each row's numbers are
+    checked for NaN by one ``sum`` and only its other cells are classified; such a row's
+    dict column -> entry (:meth:`rmap`) is built only when asked for, and :meth:`column`
+    reads a column of the run at C speed. Other rows are read cell by cell into
+    ``row_map``.
     """
 
     def __init__(self, sheet: Sheet) -> None:
