@@ -578,8 +578,10 @@ class _Grid:
         types_seen: list[type] | None = None
         sh: _Shape | None = None  # the shape of the current run, once read in bulk
         run = 0  # rows in a row of the shape ``types_seen`` (-1: not to be read in bulk)
+        # (a sheet shorter than a run is read cell by cell: no shape is looked for)
+        min_len = _GRID_BULK_NUMS if len(rows) >= _GRID_RUN else 1 << 62
         for row in rows:
-            if len(row) >= _GRID_BULK_NUMS:
+            if len(row) >= min_len:
                 types = list(map(type, row))
                 if types != types_seen:
                     types_seen, sh, run = types, None, 1
