@@ -1871,17 +1871,16 @@ class _SheetParser:
         rec = self.recipe
         fallback_unit = table.unit or (rec.unit if rec else None)
         emitted = table.emitted
-        # with gaps: the values row by row, None for an empty cell
-        holes = (
-            [
-                ci if type(ci) is float or ci is None else ci.value
-                for ci in chain.from_iterable(
-                    zip(*[g.column(rows, c) for c in plan.cols], strict=True)
-                )
-            ]
-            if gaps
-            else None
-        )
+        # with gaps: the values row by row, None for an empty cell (rows of one bulk shape
+        # column by column; other rows through their dicts)
+        holes = None
+        if gaps:
+            entries = (
+                chain.from_iterable(zip(*[g.column(rows, c) for c in plan.cols], strict=True))
+                if sh is not None
+                else (ci for r in rows for ci in map(g.rmap(r).get, plan.cols))
+            )
+            holes = [ci if type(ci) is float or ci is None else ci.value for ci in entries]
         if (
             self.columnar
             and not table.out[9]
@@ -3006,7 +3005,13 @@ def _heading_dims(label: str, stack: list[list[Any]]) -> tuple[list[Any] | None,
 
 @lru_cache(maxsize=65536)
 def _stub_rank(raw: str) -> tuple[int, int]:
-    """:func:`greenstats.clean.stub_rank`, cached (labels repeat)."""
+    """:func:`greenstats.clean.stub_rank`, cached (labels repeat).
+
+    >>> _stub_rank("连云港市"), _stub_rank("其中：工业"), _stub_rank("  1.原煤")
+    ((0, 0), (0, 1), (2, 2))
+    """
+    if _PLAIN_ZH.fullmatch(raw) and raw[0] != "其":
+        return 0, 0  # Chinese characters only: no indentation, numbering, # or 其中
     return clean.stub_rank(raw)
 
 

@@ -112,3 +112,10 @@ def test_unit_hint_skips_only_labels_without_a_unit(monkeypatch):
     fast = [clean.parse_unit(t) for t in texts]
     monkeypatch.setattr(clean, "_UNIT_HINT", re.compile(""))  # always look
     assert [clean.parse_unit(t) for t in texts] == fast
+
+
+def test_stub_rank_shortcut_agrees_with_clean():
+    from greenstats.layout import _stub_rank
+
+    texts = _corpus_texts() + ["其中", "其他", "一般", "一、工业", "（一）农业", "①城镇"]
+    assert [_stub_rank(t) for t in texts] == [clean.stub_rank(t) for t in texts]
