@@ -723,16 +723,15 @@ class _Grid:
         cells are what bulk reading would have kept (every number a plain float, every
         other column a cell)."""
         m = self.row_map[r]
+        # the row has the shape's types, so its cells lie in the shape's columns: as many of
+        # them means all of them (an empty text leaves one out)
         if m is None or len(m) != len(sh.order):
             return
-        if not all(type(m.get(c)) is float for c in sh.nums):
+        if not all(type(m[c]) is float for c in sh.nums):
             return  # a NaN among the numbers (a marker cell)
-        o = {c: m[c] for c in sh.others if c in m}
-        if len(o) != len(sh.others):
-            return  # an empty text where the shape has a value
         self.row_map[r] = None
         self.shape_of[r] = sh
-        self.others[r] = o
+        self.others[r] = {c: m[c] for c in sh.others}
         sh.count += 1
 
     def _cell_by_cell(self, r: int, m: dict[int, Any]) -> None:
@@ -852,12 +851,11 @@ class _Grid:
         """The non-empty cell at (r, c), or None."""
         if 0 <= r < self.nr:
             m = self.row_map[r]
-            if m is None:
-                if c in self.shape_of[r].num_set:
-                    return _PlainNum(self.sheet.cells[r][c])
-                return self.others[r].get(c)
-            ci = m.get(c)
-            return _PlainNum(ci) if type(ci) is float else ci
+            if m is not None:
+                return _plain(m.get(c))
+            if c in self.shape_of[r].num_set:
+                return _PlainNum(self.sheet.cells[r][c])
+            return self.others[r].get(c)
         return None
 
     def items(self) -> Iterable[tuple[tuple[int, int], _Cell]]:
@@ -1179,22 +1177,14 @@ class _SheetParser:
         if not rows:
             return []
         nonplain, year_header, data_row = g.nonplain, self._year_header_row, self._data_row
-        row_map, shape_of, cells = g.row_map, g.shape_of, self.sheet.cells
         data = []
         for r in rows:
             if skip and r in skip:
                 continue
             if lo <= first[r] and last[r] <= hi and ncells[r] > len(nonplain[r]):
                 # as ``_data_row``: the whole row is in the band and holds a plain number; a
-                # number that is no year settles it without the row's cell list (in a row
-                # read in bulk, its last number is looked at first)
-                m = row_map[r]
-                if m is None:
-                    v = cells[r][shape_of[r].nums[-1]]
-                    other_than_year = not (v.is_integer() and 1900 <= v <= 2100)
-                else:
-                    other_than_year = False
-                if other_than_year or g.non_year_number(r) or not year_header(g.row(r), r):
+                # number that is no year settles it without the row's cell list
+                if g.non_year_number(r) or not year_header(g.row(r), r):
                     data.append(r)
             elif data_row(r, lo, hi):
                 data.append(r)
