@@ -3000,21 +3000,25 @@ def _stub_rank(raw: str) -> tuple[int, int]:
     >>> _stub_rank("连云港市"), _stub_rank("其中：工业"), _stub_rank("  1.原煤")
     ((0, 0), (0, 1), (2, 2))
     """
-    if _PLAIN_ZH.fullmatch(raw) and raw[0] != "其":
-        return 0, 0  # Chinese characters only: no indentation, numbering, # or 其中
+    if _plain_zh(raw):
+        return 0, 0
     return clean.stub_rank(raw)
 
 
 _PLAIN_ZH = re.compile(r"[\u4e00-\u9fff]+")
 
 
+def _plain_zh(raw: str) -> bool:
+    """A stub label of Chinese characters only (a city, a county), not ``其中…`` (of which):
+    no indentation, numbering, ``#``, footnote marker or bracketed unit to read."""
+    return _PLAIN_ZH.fullmatch(raw) is not None and raw[0] != "其"
+
+
 @lru_cache(maxsize=65536)
 def _stub_label(raw: str) -> tuple[int, str, str | None, str | None]:
     """Level, label, footnote marker and unit of a stub cell (cached: labels repeat)."""
-    if _PLAIN_ZH.fullmatch(raw) and raw[0] != "其":
-        # Chinese characters only (a city, a county): no indentation, numbering, marker or
-        # bracketed unit; ``其中…`` (of which) excepted. A unit line such as ``单位万元``
-        # leaves the label whole, as below.
+    if _plain_zh(raw):
+        # a unit line such as ``单位万元`` leaves the label whole, as below
         return 0, raw, None, None
     level = clean.indent_level(raw)
     label, marker = clean.split_footnote_marker(_norm(clean.strip_stub(raw)))

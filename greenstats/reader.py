@@ -33,7 +33,7 @@ import pandas as pd
 
 from greenstats.errors import GreenstatsError, LayoutError, ReadError
 from greenstats.io.containers import a1, open_workbook
-from greenstats.layout import EXTRA_COLUMNS, _as_list, context_from_text, parse_sheet
+from greenstats.layout import EXTRA_COLUMNS, _as_list, _constant, context_from_text, parse_sheet
 from greenstats.schema import LEDGER_ROLES, TIDY_COLUMNS, TIDY_DTYPES
 from greenstats.specs.recipe import Recipe, load_recipe
 
@@ -231,20 +231,6 @@ def _all_none(values: list[Any]) -> bool:
 _BULK = 256
 
 
-def _repeated_text(text: str, n: int):
-    """A pyarrow ``large_string`` array of ``text`` repeated ``n`` times.
-
-    Straight from its buffers (the text's bytes repeated, offsets from ``numpy.arange``):
-    several times faster than ``pa.repeat`` and than converting a list.
-    """
-    import pyarrow as pa
-
-    raw = text.encode("utf-8")
-    k = len(raw)
-    offsets = np.arange(0, (n + 1) * k, k, dtype=np.int64) if k else np.zeros(n + 1, np.int64)
-    return pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(raw * n))
-
-
 def _str_array(values: list[Any]):
     """A pandas ``str`` array; built straight from a pyarrow array (several times faster
     than ``pd.array(..., dtype="str")``, which matters for the many small tables)."""
@@ -265,7 +251,7 @@ def _bulk_str(values: list[Any]):
     if text is None:
         return None
     try:
-        return _repeated_text(text, n)
+        return _constant(text, n, array=True)  # from buffers, the text's bytes repeated
     except UnicodeEncodeError:  # a lone surrogate: converted with the other values
         return None
 
