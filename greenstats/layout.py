@@ -51,7 +51,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain, repeat
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 import numpy as np
@@ -498,6 +498,48 @@ def _grid_cell(v: Any, texts: dict[str, _Cell]) -> _Cell | None:
     return _classify(v)
 
 
+_KIND = attrgetter("kind")
+
+
+def _row_cells(
+    row: list[Any], texts: dict[str, _Cell], numish: set[int]
+) -> tuple[dict[int, Any], list[int], bool]:
+    """A row read cell by cell (:class:`_Grid`): its non-empty entries (column -> float or
+    cell), the columns of those that are not plain numbers, and whether these are all text.
+    A column holding a number stored as text or a marker is added to ``numish``."""
+    m: dict[int, Any] = {}
+    other = []
+    alltext = True
+    for c, v in enumerate(row):
+        if v is None:
+            continue
+        tv = type(v)
+        if tv is float and v == v:  # a number, not NaN (the common case)
+            m[c] = v
+            continue
+        if tv is str:
+            ci = texts.get(v)
+            if ci is None:
+                if not v:
+                    continue
+                ci = _new_text_cell(v, texts)
+        else:
+            ci = _grid_cell(v, texts)
+            if ci is None:
+                continue
+            if tv is int:  # a number cell, though not a float
+                m[c] = ci
+                continue
+        k = ci.kind
+        if k != _TEXT:
+            alltext = False
+            if k == _NUM or k == _MARK:
+                numish.add(c)
+        m[c] = ci
+        other.append(c)
+    return m, other, alltext
+
+
 def _plain(ci: Any) -> Any:
     """A grid entry as a cell: a plain number (a float) as :class:`_PlainNum`."""
     return _PlainNum(ci) if type(ci) is float else ci
@@ -525,6 +567,10 @@ class _Shape:
     take_nums: Any  # itemgetter of the numbers
     take: Any  # itemgetter of the non-empty values
     count: int = 0  # rows of this shape read in bulk
+    # every other column holds text: a row's other cells are the sheet's cells of its texts,
+    # looked up when asked for (``_Grid.other``) rather than kept per row
+    texts_only: bool = False
+    pending: list[int] | None = None  # rows of the shape whose texts are yet to be read
 
 
 class _Grid:
@@ -565,6 +611,10 @@ class _Grid:
         # the columns holding a cell that is not a plain number but a number or a marker (a
         # number stored as text, "…"): ``_SheetParser._bands`` counts such columns as numeric
         self.numish: set[int] = set()
+        # per row: the first and last column holding a cell (-1 for an empty row)
+        self.first: list[int] = []
+        self.last: list[int] = []
+        first, last = self.first, self.last
         self.shapes: list[_Shape] = []
         texts: dict[str, _Cell] = {}  # the sheet's text cells (labels repeat)
         row_maps, nonplain, numish = self.row_map, self.nonplain, self.numish
@@ -580,10 +630,27 @@ class _Grid:
         run = 0  # rows in a row of the shape ``types_seen`` (-1: not to be read in bulk)
         # (a sheet shorter than a run is read cell by cell: no shape is looked for)
         min_len = _GRID_BULK_NUMS if len(rows) >= _GRID_RUN else 1 << 62
-        for row in rows:
+        lazy = 0  # rows of the shape ``sh`` with texts only, read in bulk, not yet listed
+
+        def list_lazy() -> None:
+            # the per-row entries of the last ``lazy`` rows (see _read_texts, other)
+            sh.count += lazy
+            row_maps.extend([None] * lazy)
+            shape_of.extend([sh] * lazy)
+            others.extend([None] * lazy)
+            nonplain.extend([sh.others] * lazy)
+            ncells.extend([len(sh.order)] * lazy)
+            text_only.extend([True] * lazy)
+            first.extend([sh.order[0]] * lazy)
+            last.extend([sh.order[-1]] * lazy)
+
+        for i, row in enumerate(rows):
             if len(row) >= min_len:
                 types = list(map(type, row))
                 if types != types_seen:
+                    if lazy:
+                        list_lazy()
+                        lazy = 0
                     types_seen, sh, run = types, None, 1
                 elif sh is None and run >= 0:
                     run += 1
@@ -594,16 +661,19 @@ class _Grid:
                     else:
                         order = [c for c, t in enumerate(types) if t is not none_t]
                         nums = [c for c, t in enumerate(types) if t is float]
+                        oth = [c for c in order if types[c] is not float]
                         sh = _Shape(
                             order,
                             frozenset(order),
                             nums,
                             frozenset(nums),
-                            [c for c in order if types[c] is not float],
+                            oth,
                             len(order) == len(types),
                             itemgetter(*nums),
                             itemgetter(*order),
+                            texts_only=all(types[c] is str for c in oth),
                         )
+                        sh.pending = [] if sh.texts_only else None
                         self.shapes.append(sh)
                         # the run's earlier rows, read cell by cell, join it (a panel's body
                         # is then one shape from its first row)
@@ -611,6 +681,11 @@ class _Grid:
                             self._to_bulk(j, sh)
                 # (a sum that is NaN: a NaN among the numbers, or inf - inf)
                 if sh is not None and (s := sum(sh.take_nums(row))) == s:
+                    if sh.texts_only:
+                        # its texts are read per column once the sheet is read (_read_texts)
+                        sh.pending.append(i)
+                        lazy += 1
+                        continue
                     o: dict[int, _Cell] = {}
                     other = []
                     alltext = True
@@ -644,65 +719,44 @@ class _Grid:
                         nonplain.append(other)
                         ncells.append(len(sh.order))
                         text_only.append(alltext)
+                        first.append(sh.order[0])
+                        last.append(sh.order[-1])
                         continue
-            # cell by cell
-            m: dict[int, Any] = {}
-            other = []
-            alltext = True
-            for c, v in enumerate(row):
-                if v is None:
-                    continue
-                tv = type(v)
-                if tv is float and v == v:  # a number, not NaN (the common case)
-                    m[c] = v
-                    continue
-                if tv is str:
-                    ci = texts.get(v)
-                    if ci is None:
-                        if not v:
-                            continue
-                        ci = _new_text_cell(v, texts)
-                else:
-                    ci = _grid_cell(v, texts)
-                    if ci is None:
-                        continue
-                    if tv is int:  # a number cell, though not a float
-                        m[c] = ci
-                        continue
-                k = ci.kind
-                if k != _TEXT:
-                    alltext = False
-                    if k == _NUM or k == _MARK:
-                        numish.add(c)
-                m[c] = ci
-                other.append(c)
+            if lazy:
+                list_lazy()
+                lazy = 0
+            m, other, alltext = _row_cells(row, texts, numish)
             row_maps.append(m)
             shape_of.append(None)
             others.append(None)
             nonplain.append(other)
             ncells.append(len(m))
             text_only.append(alltext)
+            if m:
+                first.append(next(iter(m)))
+                last.append(next(reversed(m)))
+            else:
+                first.append(-1)
+                last.append(-1)
+        if lazy:
+            list_lazy()
+        self._texts = texts
         self._bulk_maps: dict[int, dict[int, Any]] = {}
+        for sh in self.shapes:
+            if sh.pending:
+                self._read_texts(sh)
+            sh.pending = None
         for r, c in sheet.formula_no_cache:
             if 0 <= r < self.nr and c not in self.rmap(r):
                 ci = _Cell(_MARK, "(formula without a cached value)", None, "F")
                 m = dict(self.rmap(r))
                 m[c] = ci
                 self._cell_by_cell(r, dict(sorted(m.items())))  # keep column order
-                self.nonplain[r].append(c)
+                self.nonplain[r] = [*self.nonplain[r], c]  # (a list rows may share)
                 self.text_only[r] = False
                 numish.add(c)
                 self.nc = max(self.nc, c + 1)
         self._rows: list[list[tuple[int, _Cell]] | None] = [None] * self.nr
-        # per row: the first and last column holding a cell (-1 for an empty row)
-        self.first = [
-            (next(iter(m)) if m else -1) if m is not None else s.order[0]
-            for m, s in zip(self.row_map, shape_of, strict=True)
-        ]
-        self.last = [
-            (next(reversed(m)) if m else -1) if m is not None else s.order[-1]
-            for m, s in zip(self.row_map, shape_of, strict=True)
-        ]
         self.letters = [column_letter(c) for c in range(self.nc)]
         self._col_total: Counter[int] | None = None
         self._first_last: tuple[Any, Any] | None = None  # first and last as numpy arrays
@@ -717,6 +771,57 @@ class _Grid:
             for r in range(r0, r1 + 1):
                 for c in range(c0, c1 + 1):
                     self.anchor[(r, c)] = (r0, c0, r1, c1)
+
+    def _read_texts(self, sh: _Shape) -> None:
+        """Read the texts of the rows of ``sh`` read in bulk (``sh.pending``), a column at a
+        time: each distinct text is classified once, into the sheet's cache of text cells
+        (``_texts``), which then gives each row's other cells (:meth:`other`).
+
+        A row holding an empty text is read cell by cell again, as the row loop of
+        ``__init__`` would; a text that is not a label (a marker, a number stored as text)
+        marks its column and row, as there.
+        """
+        texts, numish, cells = self._texts, self.numish, self.sheet.cells
+        rows = sh.pending or []
+        blank: set[int] = set()
+        for c in sh.others:
+            col = list(map(itemgetter(c), map(cells.__getitem__, rows)))
+            distinct = set(col)
+            new = distinct.difference(texts)
+            new.discard("")
+            if new:
+                # a Chinese label is text (as _new_text_cell decides), at C speed
+                zh = [v for v in new if "\u4e00" <= v[0] <= "\u9fff"]
+                zh = [v for v in zh if v[0] not in _CJK_MISSING_FIRST]
+                texts.update(zip(zh, map(_PlainText, zh), strict=True))
+                for v in new.difference(zh):
+                    _new_text_cell(v, texts)
+            if "" not in distinct:
+                kinds = set(map(_KIND, map(texts.__getitem__, distinct)))
+                if kinds == {_TEXT}:
+                    continue  # the common case: every text of the column a label
+            odd = {v for v in distinct if not v or texts[v].kind != _TEXT}
+            for r, v in zip(rows, col, strict=True):
+                if v in odd:
+                    if not v:  # an empty text: this row goes cell by cell
+                        blank.add(r)
+                        continue
+                    self.text_only[r] = False
+                    if texts[v].kind in (_NUM, _MARK):
+                        numish.add(c)
+        for r in sorted(blank):
+            m, other, alltext = _row_cells(cells[r], texts, numish)
+            self._cell_by_cell(r, m)
+            self.nonplain[r] = other
+            self.text_only[r] = alltext
+
+    def other(self, r: int) -> dict[int, _Cell]:
+        """The cells of row ``r`` (read in bulk) that are not plain floats, by column."""
+        o = self.others[r]
+        if o is None:
+            sh, row, texts = self.shape_of[r], self.sheet.cells[r], self._texts
+            o = self.others[r] = {c: texts[row[c]] for c in sh.others}
+        return o
 
     def _to_bulk(self, r: int, sh: _Shape) -> None:
         """Make row ``r``, read cell by cell, a row of the shape ``sh`` read in bulk, when its
@@ -743,6 +848,7 @@ class _Grid:
             self._bulk_maps.pop(r, None)
         self.row_map[r] = m
         self.ncells[r] = len(m)
+        self.first[r], self.last[r] = (next(iter(m)), next(reversed(m))) if m else (-1, -1)
 
     def rmap(self, r: int) -> dict[int, Any]:
         """The non-empty entries of row ``r`` as a dict column -> float or cell, in column
@@ -758,7 +864,7 @@ class _Grid:
                     if sh.full
                     else dict(zip(sh.order, sh.take(row), strict=True))
                 )
-                m.update(self.others[r])
+                m.update(self.other(r))
                 self._bulk_maps[r] = m
         return m
 
@@ -775,12 +881,7 @@ class _Grid:
     def column(self, rows: Iterable[int], c: int) -> list[Any]:
         """The entries (a float, a cell or None) of column ``c`` in ``rows``, without
         building the dicts of rows read in bulk."""
-        row_map, others, shape_of, cells = (
-            self.row_map,
-            self.others,
-            self.shape_of,
-            self.sheet.cells,
-        )
+        row_map, shape_of, cells = self.row_map, self.shape_of, self.sheet.cells
         if not isinstance(rows, list):
             rows = list(rows)
         sh = self.uniform_shape(rows)
@@ -789,7 +890,14 @@ class _Grid:
             if c in sh.num_set:
                 return list(map(itemgetter(c), map(cells.__getitem__, rows)))
             if c in sh.cols:
-                return list(map(itemgetter(c), map(others.__getitem__, rows)))
+                if sh.texts_only:  # the sheet's cell of each row's text
+                    return list(
+                        map(
+                            self._texts.__getitem__,
+                            map(itemgetter(c), map(cells.__getitem__, rows)),
+                        )
+                    )
+                return list(map(itemgetter(c), map(self.other, rows)))
             return [None] * len(rows)
         out: list[Any] = []
         for r in rows:
@@ -799,7 +907,7 @@ class _Grid:
             elif c in shape_of[r].num_set:
                 out.append(cells[r][c])
             else:
-                out.append(others[r].get(c))
+                out.append(self.other(r).get(c))
         return out
 
     def uniform_shape(self, rows: list[int]) -> _Shape | None:
@@ -826,13 +934,13 @@ class _Grid:
             v = row[c]
             if not (v.is_integer() and 1900 <= v <= 2100):
                 return True
-        return _non_year_number(self.others[r])
+        return _non_year_number(self.other(r))
 
     def other_items(self, r: int) -> list[tuple[int, _Cell]]:
         """The cells of row ``r`` that are not plain numbers (those of ``nonplain[r]``)."""
         m = self.row_map[r]
         if m is None:
-            o = self.others[r]
+            o = self.other(r)
             return [(c, o[c]) for c in self.nonplain[r]]
         return [(c, m[c]) for c in self.nonplain[r]]
 
@@ -855,7 +963,7 @@ class _Grid:
                 return _plain(m.get(c))
             if c in self.shape_of[r].num_set:
                 return _PlainNum(self.sheet.cells[r][c])
-            return self.others[r].get(c)
+            return self.other(r).get(c)
         return None
 
     def items(self) -> Iterable[tuple[tuple[int, int], _Cell]]:

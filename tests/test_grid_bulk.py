@@ -60,6 +60,7 @@ def _snapshot(g: _Grid) -> tuple:
         [sorted(g.cols(r)) == sorted(g.colset(r)) == sorted(g.rmap(r)) for r in rng],
         [g.non_year_number(r) for r in rng],
         g.nonplain,
+        g.text_only,
         g.numish,
         g.first,
         g.last,
@@ -252,6 +253,31 @@ def test_formula_without_cache_in_a_bulk_row(cell_by_cell):
         assert c in bulk.nonplain[r] and c in bulk.numish
     assert bulk.row_map[17] is not None and bulk.shape_of[17] is None
     assert bulk.nc == 13 and bulk.last[17] == 12
+    # the rows around them, still read in bulk, keep their own columns (a list rows of one
+    # shape share is not extended for one of them)
+    assert bulk.shape_of[16] is not None and bulk.nonplain[16] == [0] == bulk.nonplain[19]
+    assert bulk.text_only[16] and not bulk.text_only[17]
+
+
+def test_texts_of_bulk_rows_read_per_column():
+    """Rows of a shape whose other columns hold text: their texts are classified once per
+    distinct text after the rows are read (a label, a marker, an empty text), and each row's
+    cells are the sheet's cells of its texts."""
+    head = ["地区", "年份", "值"]
+    rows = [head] + [[f"县{i % 7}", float(2000 + i), float(i)] for i in range(40)]
+    rows[30][0] = "…"  # a marker in the label column of the run
+    rows[33][0] = ""  # an empty text: that row is read cell by cell
+    g = _Grid(Sheet("S", rows, ()))
+    sh = g.shape_of[20]
+    assert sh is not None and sh.texts_only and g.shape_of[2] is sh
+    assert g.shape_of[33] is None and g.row_map[33] == {1: 2032.0, 2: 32.0}
+    assert sh.count == 39  # 40 body rows less the one with an empty text
+    assert g.get(30, 0).kind == layout._MARK and not g.text_only[30] and 0 in g.numish
+    assert g.text_only[29] and g.nonplain[29] == [0]
+    # one cell per distinct text: 县3 in rows 4, 11, 18, ... is the same object
+    assert g.get(4, 0) is g.get(11, 0) is g.column([18, 25], 0)[0] is g.other(25)[0]
+    assert g.get(4, 0).raw == "县3" and g.column(range(28, 32), 0)[2].raw == "…"
+    assert (g.first[33], g.last[33], g.ncells[33]) == (1, 2, 2)
 
 
 @pytest.mark.parametrize("n_rows", [100, 300])
