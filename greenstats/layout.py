@@ -1016,6 +1016,16 @@ class _Grid:
             )
         return self._first_last
 
+    def has_cells(self, r: int, lo: int, hi: int) -> bool:
+        """Whether row ``r`` holds a cell within columns ``lo..hi`` (``bool(cells(...))``
+        without building the row's cell list)."""
+        first = self.first[r]
+        if first < 0 or first > hi or self.last[r] < lo:
+            return False
+        if first >= lo or self.last[r] <= hi:
+            return True  # the first or the last cell lies within
+        return any(lo <= c <= hi for c in self.cols(r))
+
     def cells(self, r: int, lo: int, hi: int) -> list[tuple[int, _Cell]]:
         """Non-empty cells of row ``r`` within columns ``lo..hi``, as (column, cell)."""
         first = self.first[r]
@@ -1272,7 +1282,7 @@ class _SheetParser:
         words = {_key(ci.text) for _, ci in cells}
         if head_words and len(words & head_words) >= max(1, len(words) // 2):
             return True
-        return r > 0 and not self.g.cells(r - 1, lo, hi)
+        return r > 0 and not self.g.has_cells(r - 1, lo, hi)
 
     def _segments(
         self, lo: int, hi: int, r0: int = 0, r1: int | None = None
@@ -1336,7 +1346,7 @@ class _SheetParser:
                 if heading is not None:
                     split = heading
                     for x in range(prev + 1, heading + 1):
-                        if not g.cells(x, lo, hi):
+                        if not g.has_cells(x, lo, hi):
                             continue
                         if self._is_note_row(x, lo, hi) or self._note_continuation(x, lo, hi):
                             continue
@@ -1356,7 +1366,7 @@ class _SheetParser:
             return False
         t = cells[0].text
         prev = r - 1
-        while prev >= 0 and not self.g.cells(prev, lo, hi):
+        while prev >= 0 and not self.g.has_cells(prev, lo, hi):
             prev -= 1
         return (
             t[:1] in ("\u3000", " ", "\xa0")
@@ -1467,7 +1477,7 @@ class _SheetParser:
         # ---- pre rows
         kinds: dict[int, str] = {}
         header_seen = False
-        pre = [r for r in range(s, bs) if g.cells(r, lo, hi) and r not in skip]
+        pre = [r for r in range(s, bs) if g.has_cells(r, lo, hi) and r not in skip]
         forced_header: set[int] = set()
         if rec is not None and rec.header_rows is not None:
             forced_header = set(pre[len(pre) - rec.header_rows :] if rec.header_rows else [])
@@ -1800,28 +1810,30 @@ class _SheetParser:
         statics: dict[tuple[bool, bool], _Plan] = {}
         data_set = set(data_cols)
         for r in () if done else range(bs, be + 1):
-            if r in skip or not g.cells(r, lo, hi):
+            if r in skip or not g.has_cells(r, lo, hi):
                 continue
             rmap = g.rmap(r)
+            # the row's entries in the value columns (a float, a cell or None) are listed
+            # only for a row whose cells are set aside below
             if rmap.keys() >= data_set and data_set.isdisjoint(g.nonplain[r]):
-                data = None  # plain numbers in every value column (built when needed)
-                has_val = True
+                has_val = True  # plain numbers in every value column
             else:
-                data = [(c, _plain(rmap.get(c))) for c in data_cols]
-                has_val = any(ci is not None and ci.kind != _BLANK for _, ci in data)
+                has_val = any(
+                    ci is not None and (type(ci) is float or ci.kind != _BLANK)
+                    for ci in map(rmap.get, data_cols)
+                )
             rowinfo = self._row_dims(r, stub_cols, stub_roles, levels_by_row, not has_val)
             has_label = rowinfo["has_label"]
             if not has_val:
                 # section heading (province row, 其中, chapter line) or a stub-only line
                 for c in stub_cols:
                     self._mark_stub(r, c, stub_roles, tid_for_roles)
-                for c, ci in data:
-                    if ci is not None:
+                for c in data_cols:
+                    if c in rmap:
                         self._set(r, c, "ignored", "whitespace only", tid_for_roles)
                 continue
             if not has_label and stub_cols:
-                if data is None:
-                    data = [(c, rmap.get(c)) for c in data_cols]
+                data = [(c, rmap.get(c)) for c in data_cols]
                 for c, ci in data:
                     if ci is not None:
                         self._set(
@@ -1840,8 +1852,7 @@ class _SheetParser:
                 seen = self._seen_rows(table)
                 first = seen.get(self._row_key(r, stub_cols, data_cols))
             if first is not None:
-                if data is None:
-                    data = [(c, rmap.get(c)) for c in data_cols]
+                data = [(c, rmap.get(c)) for c in data_cols]
                 for c, ci in data:
                     if ci is not None:
                         self._set(
@@ -1865,7 +1876,7 @@ class _SheetParser:
             self._emit_row(table, r, static, rowinfo, panel, tid_for_roles)
         # ---- rows after the body: notes
         for r in range(be + 1, e):
-            if r in skip or not g.cells(r, lo, hi):
+            if r in skip or not g.has_cells(r, lo, hi):
                 continue
             text = self._row_text(r, lo, hi)
             if not text:
@@ -2284,9 +2295,7 @@ class _SheetParser:
             elif col["levels"] and not col.get("growth"):
                 last = col["levels"]
         for col in out.values():
-            col["_dims"] = {
-                (i, g_): _col_dims(col, i, g_) for i in (False, True) for g_ in (False, True)
-            }
+            col["_dims"] = {}  # _col_dims per kind of row, as _static_cols asks for it
         return out
 
     def _describe(self, parts, vbands, rec: Recipe | None) -> dict[str, Any]:
@@ -2505,7 +2514,10 @@ class _SheetParser:
             if col is None:
                 out.append(None)
                 continue
-            col_ind, col_en, col_parts, col_reg = col["_dims"][ckey]
+            dims = col["_dims"].get(ckey)
+            if dims is None:
+                dims = col["_dims"][ckey] = _col_dims(col, *ckey)
+            col_ind, col_en, col_parts, col_reg = dims
             out.append(
                 (
                     self.g.letters[c],

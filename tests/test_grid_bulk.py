@@ -312,3 +312,21 @@ def test_uniform_shape_of_rows():
     assert g.uniform_shape([4, 6]) is sh  # row 5 between them is not of the shape
     assert g.uniform_shape([4, 5, 6]) is None  # row 5 (a NaN) is read cell by cell
     assert g.uniform_shape([0, 1]) is None and g.uniform_shape([]) is None
+
+
+def test_has_cells_is_whether_cells_are_listed():
+    """``has_cells`` answers what ``bool(cells(r, lo, hi))`` answers, for every row and every
+    band of columns of a grid with gaps, bulk rows, leading blanks and empty rows."""
+    rows = _wide_rows()
+    rows.insert(3, [None] * 10)  # an empty row
+    rows.insert(5, [None, None, None, "注", None, None])  # one cell, inside a band
+    rows.insert(6, [None, 1.0, *[None] * 7, 2.0])  # cells only at both ends
+    g = _Grid(Sheet("S", rows, ()))
+    assert any(g.shape_of[r] is not None for r in range(g.nr))  # bulk rows among them
+    for r in range(g.nr):
+        for lo in range(g.nc + 1):
+            for hi in range(lo, g.nc + 1):
+                assert g.has_cells(r, lo, hi) == bool(g.cells(r, lo, hi)), (r, lo, hi)
+    # by hand: the row with cells at columns 1 and 9 only
+    assert not g.has_cells(6, 2, 8) and g.has_cells(6, 0, 1) and g.has_cells(6, 9, 12)
+    assert not g.has_cells(3, 0, 12) and g.has_cells(5, 3, 3) and not g.has_cells(5, 4, 9)
