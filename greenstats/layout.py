@@ -986,12 +986,12 @@ class _Grid:
     def rows_in(self, r0: int, r1: int, lo: int, hi: int) -> list[int]:
         """The rows ``r0 <= r < r1`` with a cell within columns ``lo..hi`` (:meth:`cells`
         is not called for a row wholly in them)."""
-        first, last, cells = self.first, self.last, self.cells
+        first, last, has = self.first, self.last, self.has_cells
         if r1 - r0 < 256:
             return [
                 r
                 for r in range(r0, r1)
-                if first[r] >= 0 and ((lo <= first[r] and last[r] <= hi) or cells(r, lo, hi))
+                if first[r] >= 0 and ((lo <= first[r] and last[r] <= hi) or has(r, lo, hi))
             ]
         # a long run of rows (a panel): the test on first and last columns in numpy; only the
         # rows reaching beyond the band on either side are looked at cell by cell
@@ -1004,7 +1004,7 @@ class _Grid:
         return [
             r
             for r in (np.flatnonzero(inside | across) + r0).tolist()
-            if (lo <= first[r] and last[r] <= hi) or cells(r, lo, hi)
+            if (lo <= first[r] and last[r] <= hi) or has(r, lo, hi)
         ]
 
     def first_last(self) -> tuple[Any, Any]:
