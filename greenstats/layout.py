@@ -502,15 +502,22 @@ _KIND = attrgetter("kind")
 
 
 def _row_cells(
-    row: list[Any], texts: dict[str, _Cell], numish: set[int]
-) -> tuple[dict[int, Any], list[int], bool]:
+    row: list[Any], texts: dict[str, _Cell], numish: set[int], cols: list[int] | None = None
+) -> tuple[dict[int, Any], list[int], bool] | None:
     """A row read cell by cell (:class:`_Grid`): its non-empty entries (column -> float or
     cell), the columns of those that are not plain numbers, and whether these are all text.
-    A column holding a number stored as text or a marker is added to ``numish``."""
+    A column holding a number stored as text or a marker is added to ``numish``.
+
+    With ``cols`` (the other columns of a row of a bulk shape), only those are read, and
+    ``None`` is returned when one of them is empty (an empty text): that row is then read
+    cell by cell.
+    """
     m: dict[int, Any] = {}
     other = []
     alltext = True
-    for c, v in enumerate(row):
+    for c, v in (
+        enumerate(row) if cols is None else zip(cols, map(row.__getitem__, cols), strict=True)
+    ):
         if v is None:
             continue
         tv = type(v)
@@ -521,12 +528,16 @@ def _row_cells(
             ci = texts.get(v)
             if ci is None:
                 if not v:
-                    continue
+                    if cols is None:
+                        continue
+                    return None
                 ci = _new_text_cell(v, texts)
         else:
             ci = _grid_cell(v, texts)
             if ci is None:
-                continue
+                if cols is None:
+                    continue
+                return None
             if tv is int:  # a number cell, though not a float
                 m[c] = ci
                 continue
@@ -686,32 +697,9 @@ class _Grid:
                         sh.pending.append(i)
                         lazy += 1
                         continue
-                    o: dict[int, _Cell] = {}
-                    other = []
-                    alltext = True
-                    for c in sh.others:
-                        v = row[c]
-                        if type(v) is str:
-                            ci = texts.get(v)
-                            if ci is None:
-                                if not v:  # an empty text: this row goes cell by cell
-                                    break
-                                ci = _new_text_cell(v, texts)
-                        else:
-                            ci = _grid_cell(v, texts)
-                            if ci is None:
-                                break
-                            if type(v) is int:  # a number cell, though not a float
-                                o[c] = ci
-                                continue
-                        k = ci.kind
-                        if k != _TEXT:
-                            alltext = False
-                            if k == _NUM or k == _MARK:
-                                numish.add(c)
-                        o[c] = ci
-                        other.append(c)
-                    else:
+                    got = _row_cells(row, texts, numish, sh.others)
+                    if got is not None:
+                        o, other, alltext = got
                         sh.count += 1
                         row_maps.append(None)
                         shape_of.append(sh)
@@ -725,7 +713,7 @@ class _Grid:
             if lazy:
                 list_lazy()
                 lazy = 0
-            m, other, alltext = _row_cells(row, texts, numish)
+            m, other, alltext = _row_cells(row, texts, numish)  # (None only with cols)
             row_maps.append(m)
             shape_of.append(None)
             others.append(None)
