@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from greenstats import layout
 from greenstats.io.containers import Sheet
@@ -330,3 +333,62 @@ def test_has_cells_is_whether_cells_are_listed():
     # by hand: the row with cells at columns 1 and 9 only
     assert not g.has_cells(6, 2, 8) and g.has_cells(6, 0, 1) and g.has_cells(6, 9, 12)
     assert not g.has_cells(3, 0, 12) and g.has_cells(5, 3, 3) and not g.has_cells(5, 4, 9)
+
+
+# values a column of a random run may hold: mostly its own type, sometimes another
+_ODD = [math.nan, math.inf, None, "", "…", "-", "12.5", "NA", "  ", "注：x", 3, True, 2015.0]
+
+
+@st.composite
+def _runs(draw) -> tuple[list[list[object]], frozenset[tuple[int, int]]]:
+    """A grid of 22-60 rows of one column layout with two number columns or more (so runs
+    are read in bulk), a cell now and then replaced by an odd value, and a few formula cells
+    without a cached value."""
+    kinds = ["f", "f", *draw(st.lists(st.sampled_from("ftzni"), min_size=0, max_size=4))]
+    kinds = draw(st.permutations(kinds))
+    n_cols = len(kinds)
+    n_rows = draw(st.integers(22, 60))
+    odd = draw(st.sampled_from([0.005, 0.01, 0.02]))
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = random.Random(seed)
+    rows = []
+    for _ in range(n_rows):
+        row: list[object] = []
+        for k in kinds:
+            if k == "f":
+                v: object = float(rng.randint(1, 3000))
+            elif k == "t":
+                v = rng.choice(["县1", "县2", "海州区"])
+            elif k == "z":
+                v = f"城{rng.randint(0, 40)}"
+            elif k == "n":
+                v = None
+            else:
+                v = rng.randint(0, 5)
+            if rng.random() < odd:
+                v = rng.choice(_ODD)
+            row.append(v)
+        rows.append(row)
+    formulas = draw(
+        st.frozensets(st.tuples(st.integers(0, n_rows - 1), st.integers(0, n_cols + 1)), max_size=2)
+    )
+    return rows, formulas
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(_runs())
+def test_random_runs_read_in_bulk_as_cell_by_cell(grid):
+    """Random runs of rows (labels, numbers, ints, gaps, with markers, empty texts, NaN, inf
+    and formula cells sprinkled in): everything the parser asks the grid is the same whether
+    the runs are read in bulk or cell by cell, and the bulk row counts add up."""
+    rows, formulas = grid
+    sheet = Sheet("S", rows, (), formula_no_cache=formulas)
+    bulk = _Grid(sheet)
+    saved = layout._GRID_RUN
+    layout._GRID_RUN = 10**9
+    try:
+        slow = _Grid(sheet)
+    finally:
+        layout._GRID_RUN = saved
+    assert _snapshot(bulk) == _snapshot(slow)
+    assert sum(sh.count for sh in bulk.shapes) == sum(s is not None for s in bulk.shape_of)
