@@ -50,7 +50,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain, repeat
+from itertools import chain, islice, repeat
 from operator import attrgetter, itemgetter
 from typing import Any
 
@@ -1609,18 +1609,7 @@ class _SheetParser:
                 role = "unit"
             elif kz in _ID_WORDS or ke in _ID_WORDS or self._sequence_col(c, body, head_txt, stats):
                 role = "id"
-            elif (
-                vals := [
-                    ci
-                    for ci in g.column(body, c)
-                    if ci is not None and type(ci) is not float and ci.kind == _TEXT
-                ]
-            ) and (
-                # the texts without Chinese characters (each distinct text tested once)
-                sum(n for t, n in Counter([v.text for v in vals]).items() if not _has_cjk(t))
-                > 0.8 * len(vals)
-                and any(ch.isalpha() for v in vals[:20] for ch in v.text)
-            ):
+            elif self._english_col(g.column(body, c)):
                 role = "en"
             elif kz in _REGION_WORDS or (not zh and ke in _REGION_WORDS):
                 role = "region"
@@ -2202,6 +2191,29 @@ class _SheetParser:
             table.notes[-1] = (r, cc, prev + " " + t.strip("\u3000 "))
             return
         table.notes.append((r, 0, t))
+
+    @staticmethod
+    def _english_col(entries: list[Any]) -> bool:
+        """Whether the text cells of a stub column (its ``Grid.column`` entries) are mostly
+        (over 80%) without Chinese characters and the first 20 hold a letter: English names.
+        Each distinct entry is looked at once (a panel's column repeats its labels)."""
+        n_text = n_plain = 0
+        keys = list(map(id, entries))  # (cells are not hashable; a text's cell repeats)
+        by_key = dict(zip(keys, entries, strict=True))
+        for k, n in Counter(keys).items():
+            ci = by_key[k]
+            if ci is None or type(ci) is float or ci.kind != _TEXT:
+                continue
+            n_text += n
+            if not _has_cjk(ci.text):
+                n_plain += n
+        if not n_text or n_plain <= 0.8 * n_text:
+            return False
+        first = islice(
+            (ci for ci in entries if ci is not None and type(ci) is not float and ci.kind == _TEXT),
+            20,
+        )
+        return any(ch.isalpha() for ci in first for ch in ci.text)
 
     def _header_words(self, header_rows: list[int], c: int) -> tuple[str, str | None]:
         """Chinese and English header text above stub column ``c`` (joined over rows)."""

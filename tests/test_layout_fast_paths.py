@@ -119,3 +119,27 @@ def test_stub_rank_shortcut_agrees_with_clean():
 
     texts = _corpus_texts() + ["其中", "其他", "一般", "一、工业", "（一）农业", "①城镇"]
     assert [_stub_rank(t) for t in texts] == [clean.stub_rank(t) for t in texts]
+
+
+def test_english_stub_column_counted_per_distinct_cell():
+    """``_english_col``: over 80% of a stub column's text cells without Chinese characters,
+    and a letter among the first 20. Counts by hand; cells that are not hashable (markers,
+    plain ``_Cell`` texts), numbers and gaps among the entries."""
+    from greenstats.layout import _Cell, _PlainText, _SheetParser
+
+    english = _SheetParser._english_col
+    bj, zh = _PlainText("Beijing"), _PlainText("北京")
+    mark = _Cell(_MARK, "…", None, "M")
+    # 9 of 10 texts are English (the same cell repeated): 9 > 8
+    assert english([bj] * 9 + [zh, mark, 1.0, None])
+    # 8 of 10: not over 80%
+    assert not english([bj] * 8 + [zh, zh])
+    # 2 of 3 texts English (a marker is no text): 2 <= 2.4
+    assert not english([bj, _Cell(_TEXT, "Tianjin"), zh, mark, mark])
+    # codes without a letter are not names
+    assert not english([_PlainText("12-3"), _PlainText("45/6"), 2.0])
+    # no text at all
+    assert not english([None, 1.0, mark])
+    # a letter only after the first 20 texts does not count
+    assert not english([_PlainText("0001")] * 20 + [bj] * 5)
+    assert english([_PlainText("0001")] * 19 + [bj] * 5)
