@@ -397,3 +397,92 @@ def _record(rtype: int, body: bytes) -> bytes:
 def test_biff_error_patterns_follow_the_record_layout(record, maybe_error):
     padded = b"\x00" * 37 + record + b"\x00" * 5
     assert any(p.search(padded) for p in C._BIFF_ERRORS) is maybe_error
+
+
+# ------------------------------------------------- sheets an Excel workbook needs no scan of
+
+
+def _as_saved_by(path: Path, app: str, *, full_calc: bool = False) -> Path:
+    """``path`` with ``docProps/app.xml`` naming ``app`` as the writer, and the workbook's
+    ``fullCalcOnLoad`` flag (openpyxl sets it) kept only when ``full_calc``."""
+    out = path.with_name(f"{path.stem}-{app.split()[-1].lower()}-{int(full_calc)}.xlsx")
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "docProps/app.xml":
+                data = re.sub(
+                    rb"<Application>[^<]*</Application>",
+                    f"<Application>{app}</Application>".encode(),
+                    data,
+                )
+            if item.filename == "xl/workbook.xml" and not full_calc:
+                data = data.replace(b' fullCalcOnLoad="1"', b"")
+            zout.writestr(item, data)
+    return out
+
+
+def _scanned(monkeypatch, path: Path) -> tuple[list[str], C.Sheet]:
+    """The worksheet parts the formula and error scan inflates while ``path`` is opened."""
+    seen: list[str] = []
+    member = C._member
+
+    def spy(zf, name):
+        seen.append(name)
+        return member(zf, name)
+
+    monkeypatch.setattr(C, "_member", spy)
+    return seen, C.open_workbook(path).sheets[0]
+
+
+FULL = (
+    f'<worksheet xmlns="{NS}"><sheetData>'
+    '<row r="1"><c r="A1"><v>1</v></c><c r="B1"><v>2</v></c></row>'
+    '<row r="2"><c r="A2"><v>3</v></c><c r="B2"><v>4</v></c></row>'
+    "{extra}</sheetData></worksheet>"
+)
+
+
+def test_complete_sheet_of_an_excel_workbook_is_not_scanned(tmp_path, monkeypatch):
+    base = _patched_xlsx(tmp_path, "full.xlsx", FULL.format(extra=""))
+    seen, s = _scanned(monkeypatch, _as_saved_by(base, "Microsoft Excel"))
+    assert seen == [] and s.cells == [[1.0, 2.0], [3.0, 4.0]]
+    # the same sheet asking for a full recalculation, or written by openpyxl: scanned
+    seen, _ = _scanned(monkeypatch, _as_saved_by(base, "Microsoft Excel", full_calc=True))
+    assert seen == ["xl/worksheets/sheet1.xml"]
+    openpyxl_app = "Microsoft Excel Compatible / Openpyxl 3.1.5"
+    seen, _ = _scanned(monkeypatch, _as_saved_by(base, openpyxl_app))
+    assert seen == ["xl/worksheets/sheet1.xml"]
+
+
+def test_excel_sheet_with_an_empty_cell_is_scanned(tmp_path, monkeypatch):
+    """An error value is an empty cell in calamine's grid: such a sheet is scanned, and the
+    error is read, in an Excel workbook too."""
+    xml = FULL.format(
+        extra='<row r="3"><c r="A3" t="e"><v>#N/A</v></c><c r="B3"><v>5</v></c></row>'
+    )
+    path = _as_saved_by(_patched_xlsx(tmp_path, "err.xlsx", xml), "Microsoft Excel")
+    seen, s = _scanned(monkeypatch, path)
+    assert seen == ["xl/worksheets/sheet1.xml"] and s.value(2, 0) == "#N/A"
+
+
+def test_value_less_formula_past_the_grid_found_unless_excel_wrote_it(tmp_path, monkeypatch):
+    """A formula without a value in a row of its own lies outside calamine's grid, which is
+    then complete: openpyxl's workbook is scanned and the formula found; one that says Excel
+    wrote it is trusted to hold values for every formula (the documented rule)."""
+    xml = FULL.format(extra='<row r="3"><c r="A3"><f>A1*2</f></c></row>')
+    base = _patched_xlsx(tmp_path, "edge.xlsx", xml)
+    _, s = _scanned(monkeypatch, _as_saved_by(base, "Microsoft Excel Compatible / Openpyxl"))
+    assert s.formula_no_cache == frozenset({(2, 0)})
+    seen, s = _scanned(monkeypatch, _as_saved_by(base, "Microsoft Excel"))
+    assert seen == [] and s.formula_no_cache == frozenset()
+
+
+def test_real_panels_are_excel_workbooks_with_complete_sheets():
+    """The two panels say Excel saved them; the city panel and CEADs' emission vector have no
+    empty cell, CEADs' NOTE and matrix sheets have some (so those two are scanned)."""
+    for rel in REAL_XLSX:
+        with zipfile.ZipFile(real(rel)) as zf:
+            assert C._saved_by_excel(zf)
+    ceads = C.open_workbook(real(REAL_XLSX[0]))
+    empty = {s.name: any(v is None for row in s.cells for v in row) for s in ceads.sheets}
+    assert empty == {"NOTE": True, "emission vector": False, "emission matrix": True}

@@ -38,6 +38,7 @@ import os
 import re
 import zipfile
 import zlib
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -482,13 +483,15 @@ def _read_calamine(
         if raw:
             raise _RawCorrupt(str(exc)) from exc
         raise _corrupt(file_name, kind, exc) from None
+    read = [(n, *_empty_to_none(grid), merged) for n, grid, merged in grids]
     if kind == "xlsx":
-        extras = _xlsx_cell_extras(data, wanted, all_sheets=sheet is None)
+        # a sheet without an empty cell in calamine's grid holds no error value in it
+        complete = [n for n, _, empty, _ in read if not empty]
+        extras = _xlsx_cell_extras(data, wanted, all_sheets=sheet is None, complete=complete)
     else:
         extras = _xls_cell_extras(data, wanted)
     sheets = []
-    for n, grid, merged in grids:
-        cells = _empty_to_none(grid)
+    for n, cells, _, merged in read:
         no_cache, errors = extras.get(n, (set(), {}))
         for (r, c), text in errors.items():  # calamine hands error values over as ""
             while len(cells) <= r:
@@ -644,15 +647,23 @@ def _xls_cell_extras(
     return out
 
 
-def _empty_to_none(grid: list[list[Any]]) -> list[list[Any]]:
-    """Replace calamine's ``""`` for empty cells by ``None``, in place (rows are fresh lists).
+def _empty_to_none(grid: list[list[Any]]) -> tuple[list[list[Any]], bool]:
+    """Replace calamine's ``""`` for empty cells by ``None``, in place (rows are fresh lists),
+    and tell whether there was any.
 
     Most rows of a statistical table are full: test them at C speed first.
+
+    Examples
+    --------
+    >>> _empty_to_none([["a", ""], [1.0, 2.0]]), _empty_to_none([[1.0]])
+    (([['a', None], [1.0, 2.0]], True), ([[1.0]], False))
     """
+    found = False
     for i, row in enumerate(grid):
         n = row.count("")
         if not n:
             continue
+        found = True
         if n <= 4:
             start = 0
             for _ in range(n):
@@ -660,7 +671,7 @@ def _empty_to_none(grid: list[list[Any]]) -> list[list[Any]]:
                 row[start] = None
         else:
             grid[i] = [None if v == "" else v for v in row]
-    return grid
+    return grid, found
 
 
 # ----- xlsx formulas without a cached value
@@ -792,13 +803,23 @@ def _may_hold_formula(xml: bytes) -> bool:
 
 
 def _xlsx_cell_extras(
-    data: bytes, names: list[str], *, all_sheets: bool = True
+    data: bytes,
+    names: list[str],
+    *,
+    all_sheets: bool = True,
+    complete: Collection[str] = (),
 ) -> dict[str, tuple[set[tuple[int, int]], dict[tuple[int, int], str]]]:
     """What calamine does not tell, per sheet: the formula cells without a cached value, and
     the cells holding an error value (``#DIV/0!``, which calamine returns as empty).
 
     A cheap byte scan of the sheet XML; only sheets containing a formula or an error cell are
     looked at closely. When a formula cell carries no ``r`` attribute, openpyxl decides.
+
+    ``complete`` names the sheets whose grid, as calamine read it, has no empty cell. In a
+    workbook saved by Excel itself (:func:`_saved_by_excel`) that does not ask for a full
+    recalculation, such a sheet is not scanned: Excel stores a value for every formula, and
+    an error value is a cell calamine keeps in its grid, as empty. Other writers (openpyxl
+    writes formulas without values) are scanned whatever the grid.
     """
     out: dict[str, tuple[set[tuple[int, int]], dict[tuple[int, int], str]]] = {}
     try:
@@ -806,21 +827,29 @@ def _xlsx_cell_extras(
         members = [
             m for m in zf.namelist() if m.startswith("xl/worksheets/") and m.endswith(".xml")
         ]
+        sheet_parts = None
+        skip: set[str] = set()  # the parts of the complete sheets of an Excel workbook
+        if complete and _saved_by_excel(zf):
+            sheet_parts = _xlsx_sheet_parts(zf)
+            if not sheet_parts[1]:
+                skip = {sheet_parts[0][n] for n in complete if n in sheet_parts[0]}
         xmls: dict[str, bytes] = {}
         scanned = bool(members) and all_sheets
         if scanned:
             # the common case: no sheet holds a formula or an error, so the sheet-name map
             # (workbook.xml and its rels) is never needed
             for m in members:
+                if m in skip:
+                    continue
                 xml = _member(zf, m)
                 if _needs_scan(xml):
                     xmls[m] = xml
             if not xmls:
                 return out
-        parts, full_calc = _xlsx_sheet_parts(zf)
+        parts, full_calc = sheet_parts or _xlsx_sheet_parts(zf)
         for n in names:
             part = parts.get(n)
-            if part is None:
+            if part is None or part in skip:
                 continue
             if part in xmls:
                 xml = xmls[part]
@@ -844,6 +873,29 @@ def _xlsx_cell_extras(
     except (zipfile.BadZipFile, OSError, ValueError, KeyError):
         return out
     return out
+
+
+_EXCEL_APP = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?Application>\s*Microsoft Excel\s*<")
+
+
+def _saved_by_excel(zf: zipfile.ZipFile) -> bool:
+    """Whether the workbook says it was saved by Excel itself (``docProps/app.xml``), not by
+    a library that writes "Microsoft Excel Compatible" (openpyxl) or nothing.
+
+    Examples
+    --------
+    >>> buf = io.BytesIO()
+    >>> with zipfile.ZipFile(buf, "w") as out:
+    ...     out.writestr("docProps/app.xml", "<Properties><Application>Microsoft Excel"
+    ...                  "</Application></Properties>")
+    >>> _saved_by_excel(zipfile.ZipFile(buf))
+    True
+    """
+    try:
+        app = zf.read("docProps/app.xml")
+    except KeyError:
+        return False
+    return _EXCEL_APP.search(app) is not None
 
 
 _MAY_ERROR = re.compile(rb"""t=(?:"e"|'e')""")
