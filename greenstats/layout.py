@@ -673,6 +673,7 @@ class _Grid:
                         order = [c for c, t in enumerate(types) if t is not none_t]
                         nums = [c for c, t in enumerate(types) if t is float]
                         oth = [c for c in order if types[c] is not float]
+                        texts_only = all(types[c] is str for c in oth)
                         sh = _Shape(
                             order,
                             frozenset(order),
@@ -682,9 +683,9 @@ class _Grid:
                             len(order) == len(types),
                             itemgetter(*nums),
                             itemgetter(*order),
-                            texts_only=all(types[c] is str for c in oth),
+                            texts_only=texts_only,
+                            pending=[] if texts_only else None,
                         )
-                        sh.pending = [] if sh.texts_only else None
                         self.shapes.append(sh)
                         # the run's earlier rows, read cell by cell, join it (a panel's body
                         # is then one shape from its first row)

@@ -827,12 +827,13 @@ def _xlsx_cell_extras(
         members = [
             m for m in zf.namelist() if m.startswith("xl/worksheets/") and m.endswith(".xml")
         ]
-        sheet_parts = None
+        parts: dict[str, str] | None = None  # sheet name -> part, read when needed
+        full_calc = False
         skip: set[str] = set()  # the parts of the complete sheets of an Excel workbook
         if complete and _saved_by_excel(zf):
-            sheet_parts = _xlsx_sheet_parts(zf)
-            if not sheet_parts[1]:
-                skip = {sheet_parts[0][n] for n in complete if n in sheet_parts[0]}
+            parts, full_calc = _xlsx_sheet_parts(zf)
+            if not full_calc:
+                skip = {parts[n] for n in complete if n in parts}
         xmls: dict[str, bytes] = {}
         scanned = bool(members) and all_sheets
         if scanned:
@@ -846,7 +847,8 @@ def _xlsx_cell_extras(
                     xmls[m] = xml
             if not xmls:
                 return out
-        parts, full_calc = sheet_parts or _xlsx_sheet_parts(zf)
+        if parts is None:
+            parts, full_calc = _xlsx_sheet_parts(zf)
         for n in names:
             part = parts.get(n)
             if part is None or part in skip:
