@@ -757,11 +757,13 @@ def assess(
         the deadline year (a cap can be breached again). ``"override"``: probability 1.0.
     weights, damping
         Mixture weights and trend damping of :func:`greenstats.trends.forecast`; None keeps
-        the trends defaults (its calibrated mixture and damped trend); ``weights="equal",
-        damping=1.0`` gives the equal-weight undamped mixture.
+        the trends defaults (its calibrated mixture, undamped, with the growth prior);
+        ``weights="equal", forecast_options={"growth_sd": None}`` gives the plain
+        equal-weight mixture.
     forecast_options
         Further keyword options of :func:`greenstats.trends.forecast` (e.g.
-        ``robust_drift``, ``drift_prior``), also used by ``prob_increasing`` and the backtest.
+        ``robust_drift``, ``growth_sd``, ``drift_prior``), also used by ``prob_increasing``
+        and the backtest.
     plan_start
         First year of the plan period for every-year targets. For ``increase``: the first
         year that must rise above the year before (default ``base_year + 1``, else

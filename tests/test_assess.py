@@ -19,7 +19,7 @@ from greenstats.schema import ASSESSMENT_FIELDS
 
 AS_OF = 2023  # fixed "today" so that no test depends on the clock
 #: the plain random walk with drift of the progress-methods note (trends' tuned defaults off)
-PLAIN = {"damping": 1.0, "robust_drift": False, "drift_prior": 0.0}
+PLAIN = {"damping": 1.0, "robust_drift": False, "drift_prior": 0.0, "growth_sd": None}
 
 
 def target(**kw):

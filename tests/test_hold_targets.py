@@ -168,7 +168,7 @@ def test_two_years_with_known_variance_match_the_bivariate_normal():
     d, s2, span = dz.mean(), dz.var(ddof=1), n - 1
     mean = np.array([z[-1] + d, z[-1] + 2 * d])
     cov = s2 * np.array([[1 + 1 / span, 1 + 2 / span], [1 + 2 / span, 2 + 4 / span]])
-    opts = {"damping": 1.0, "robust_drift": False, "scale": "log"}
+    opts = {"damping": 1.0, "robust_drift": False, "scale": "log", "growth_sd": None}
     through = 1500 + n + 1
     c = z[-1] - 0.01
     # P(Z1 >= c, Z2 >= c) = P(-Z1 <= -c, -Z2 <= -c)
@@ -207,7 +207,14 @@ def test_short_series_against_an_independent_simulation(phi, through, level):
     c = math.log(level / (100 - level))
     expected = np.mean(np.all(path >= c, axis=1))
     p = prob_every_year(
-        y, through, ">=", level, bounds=(0.0, 100.0), damping=phi, robust_drift=False
+        y,
+        through,
+        ">=",
+        level,
+        bounds=(0.0, 100.0),
+        damping=phi,
+        robust_drift=False,
+        growth_sd=None,
     )
     assert p == pytest.approx(expected, abs=MC)
 

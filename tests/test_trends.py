@@ -26,7 +26,8 @@ from greenstats.trends import (
 )
 
 YEARS = list(range(2013, 2023))
-PLAIN = {"damping": 1.0, "robust_drift": False}  # the undamped mean-drift formulas of the note
+# the undamped mean-drift formulas of the note, no prior on the trend
+PLAIN = {"damping": 1.0, "robust_drift": False, "growth_sd": None}
 # a noisy positive level series (hand-made numbers)
 LEVEL = pd.Series(
     [100.0, 96.0, 99.5, 93.0, 90.2, 91.0, 86.4, 84.0, 85.1, 80.3], index=YEARS, name="energy"
@@ -109,7 +110,9 @@ def test_rw_probability_against_simulated_predictive(damping):
     # damped drift: step k carries damping**k of the drift, steps' noise is undamped
     reach = sum(damping**k for k in (1, 2, 3))
     zT = z[-1] + reach * drift + np.sqrt(3 * sigma2) * rng.standard_normal(N)
-    fc = forecast(LEVEL, 2025, models=("rw_drift",), damping=damping, robust_drift=False)
+    fc = forecast(
+        LEVEL, 2025, models=("rw_drift",), damping=damping, robust_drift=False, growth_sd=None
+    )
     for y_star in (70.0, 74.0, 76.0, 80.0):
         p_sim = float(np.mean(np.exp(zT) <= y_star))
         assert fc.cdf(y_star) == pytest.approx(p_sim, abs=0.02)
@@ -206,7 +209,7 @@ def test_damped_trends_match_hand_formula():
     z = np.log(LEVEL.to_numpy())
     dz = np.diff(z)
     n = len(z)
-    fc = forecast(LEVEL, 2025, damping=0.8, robust_drift=False)
+    fc = forecast(LEVEL, 2025, damping=0.8, robust_drift=False, growth_sd=None)
     rw = fc.models["rw_drift"]
     assert rw.loc == pytest.approx(z[-1] + reach * dz.mean())
     assert rw.scale == pytest.approx(math.sqrt(dz.var(ddof=1) * (3 + reach**2 / (n - 1))))
@@ -358,7 +361,7 @@ def test_prob_increasing_one_year_matches_t_formula(damping):
     # one step: z_{t+1} - z_t ~ t_{n-2}(phi d, s^2 (1 + phi^2/(n-1)))
     scale = s * math.sqrt(1 + damping**2 / (n - 1))
     expected = 1 - stats.t.cdf(-damping * d / scale, n - 2)
-    mean = {"damping": damping, "robust_drift": False}
+    mean = {"damping": damping, "robust_drift": False, "growth_sd": None}
     assert prob_increasing(y, 2023, **mean) == pytest.approx(expected, abs=0.01)
     # more years to go can only lower the probability
     assert prob_increasing(y, 2025, **mean) < prob_increasing(y, 2023, **mean)
@@ -366,7 +369,8 @@ def test_prob_increasing_one_year_matches_t_formula(damping):
     d_med = float(np.median(dz))
     scale = s * math.sqrt(1 + damping**2 * (math.pi / 2) / (n - 1))
     expected = 1 - stats.t.cdf(-damping * d_med / scale, n - 2)
-    assert prob_increasing(y, 2023, damping=damping) == pytest.approx(expected, abs=0.01)
+    median = {"damping": damping, "growth_sd": None}
+    assert prob_increasing(y, 2023, **median) == pytest.approx(expected, abs=0.01)
 
 
 def test_prob_increasing_without_remaining_years_is_an_error():
@@ -452,13 +456,13 @@ def test_break_year_as_latest_point_starts_rw_from_previous_year():
 REACH3 = 0.8 + 0.8**2 + 0.8**3  # damping 0.8, 3 years ahead
 
 
-def test_default_median_drift_matches_hand_formula():
+def test_median_drift_matches_hand_formula():
     z = np.log(LEVEL.to_numpy())
     dz = np.diff(z)
     n = len(z)
     d, s2 = float(np.median(dz)), dz.var(ddof=1)
     span = (n - 1) * 2 / math.pi  # the median's efficiency 2/pi under normality
-    m = forecast(LEVEL, 2025).models["rw_drift"]
+    m = forecast(LEVEL, 2025, damping=0.8, growth_sd=None).models["rw_drift"]
     assert m.loc == pytest.approx(z[-1] + REACH3 * d)
     assert m.scale == pytest.approx(math.sqrt(s2 * (3 + REACH3**2 / span)))
     assert m.df == n - 2
@@ -467,7 +471,7 @@ def test_default_median_drift_matches_hand_formula():
 def test_median_and_mean_drift_differ_as_documented():
     y = LEVEL.copy()
     y[2016] = 60.0  # a one-year slump and recovery: two extreme differences
-    med = forecast(y, 2025, damping=1.0).models["rw_drift"].loc
+    med = forecast(y, 2025, damping=1.0, growth_sd=None).models["rw_drift"].loc
     mean = forecast(y, 2025, **PLAIN).models["rw_drift"].loc
     z = np.log(y.to_numpy())
     assert med == pytest.approx(z[-1] + 3 * float(np.median(np.diff(z))))
@@ -526,3 +530,83 @@ def test_inflate_multiplies_every_headline_scale():
         assert wide.models[k].scale == pytest.approx(1.25 * base.models[k].scale)
     with pytest.raises(SeriesError, match="inflate"):
         forecast(LEVEL, 2025, inflate=0)
+
+
+# ------------------------------------------------------------------------------------------
+# the growth prior (default growth_sd = 0.05): normal posterior of the trend, by hand
+# ------------------------------------------------------------------------------------------
+TAU = 0.05
+
+
+def test_growth_prior_shrinks_the_drift_as_the_normal_posterior():
+    # prior drift ~ N(0, tau^2), estimate d with variance v = s2/span (s2 plugged in):
+    # posterior mean d*k, variance k*v, k = tau^2/(tau^2 + v)
+    z = np.log(LEVEL.to_numpy())
+    dz = np.diff(z)
+    span, h = len(dz), 3
+    d, s2 = dz.mean(), dz.var(ddof=1)
+    v = s2 / span
+    k = TAU**2 / (TAU**2 + v)
+    opts = {"damping": 1.0, "robust_drift": False}
+    m = forecast(LEVEL, 2025, growth_sd=TAU, **opts).models["rw_drift"]
+    assert m.loc == pytest.approx(z[-1] + h * d * k)
+    assert m.scale == pytest.approx(math.sqrt(s2 * h + h * h * k * v))
+    assert m.df == len(z) - 2
+    # the default is this prior on the median drift (variance (pi/2) s2/span), undamped
+    d_med, v_med = float(np.median(dz)), (math.pi / 2) * s2 / span
+    k_med = TAU**2 / (TAU**2 + v_med)
+    m = forecast(LEVEL, 2025).models["rw_drift"]
+    assert m.loc == pytest.approx(z[-1] + h * d_med * k_med)
+    assert m.scale == pytest.approx(math.sqrt(s2 * h + h * h * k_med * v_med))
+
+
+def test_growth_prior_on_the_ols_slope_is_mixed_estimation_by_hand():
+    # Theil-Goldberger: one pseudo-observation "slope = 0" with weight s2/tau^2. With the
+    # centred design the slope becomes b * tau^2/(tau^2 + s2/Sxx), the intercept stays the
+    # mean; the residual variance is re-estimated on n + 1 rows with 2 parameters.
+    t = np.array(YEARS, dtype=float)
+    z = np.log(LEVEL.to_numpy())
+    n, c = len(z), t.mean()
+    x = t - c
+    sxx = x @ x
+    b = (x @ (z - z.mean())) / sxx
+    s2 = np.sum((z - z.mean() - b * x) ** 2) / (n - 2)
+    w = s2 / TAU**2
+    b_post = b * sxx / (sxx + w)
+    assert b_post == pytest.approx(b * TAU**2 / (TAU**2 + s2 / sxx))
+    s2_post = (np.sum((z - z.mean() - b_post * x) ** 2) + w * b_post**2) / (n + 1 - 2)
+    x0 = 2025.0 - c
+    loc = z.mean() + b_post * x0
+    se = math.sqrt(s2_post * (1 + 1 / n + x0**2 / (sxx + w)))
+    m = forecast(LEVEL, 2025, growth_sd=TAU, damping=1.0).models["ols_trend"]
+    assert m.loc == pytest.approx(loc, rel=1e-10)
+    assert m.scale == pytest.approx(se, rel=1e-8)
+    assert m.df == n - 2  # OLS's degrees of freedom are kept
+
+
+def test_growth_prior_barely_moves_a_precise_trend_and_pulls_a_noisy_one():
+    years = range(2013, 2023)
+    smooth = pd.Series([100 * 1.08**k * (1 + 0.002 * (-1) ** k) for k in range(10)], years)
+    noisy = pd.Series([100 * 1.08**k * (1 + 0.15 * (-1) ** k) for k in range(10)], years)
+    for y, lo, hi in ((smooth, 0.97, 1.0), (noisy, 0.0, 0.6)):
+        with_prior = forecast(y, 2025, robust_drift=False).models["rw_drift"]
+        without = forecast(y, 2025, robust_drift=False, growth_sd=None).models["rw_drift"]
+        z_last = math.log(y.iloc[-1])
+        ratio = (with_prior.loc - z_last) / (without.loc - z_last)
+        assert lo <= ratio <= hi, ratio
+
+
+def test_growth_prior_is_not_applied_on_the_identity_scale():
+    y = pd.Series([-3.0, -1.0, 0.5, 1.2, 2.9, 4.1, 5.0, 7.2], index=range(2015, 2023))
+    a = forecast(y, 2025, growth_sd=TAU)
+    b = forecast(y, 2025, growth_sd=None)
+    assert a.transform == "identity"
+    for name in ("rw_drift", "ols_trend"):
+        assert a.models[name].loc == b.models[name].loc
+        assert a.models[name].scale == b.models[name].scale
+
+
+@pytest.mark.parametrize("bad", [-0.1, float("nan"), "0.05"])
+def test_growth_prior_rejects_a_bad_sd(bad):
+    with pytest.raises(SeriesError, match="growth_sd"):
+        forecast(LEVEL, 2025, growth_sd=bad)
