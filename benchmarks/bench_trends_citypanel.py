@@ -38,11 +38,14 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_trends_ceads import ks_uniform  # noqa: E402
 
 from greenstats.backtest import backtest  # noqa: E402
 
@@ -99,17 +102,6 @@ def run(series, opts: dict, jobs: int) -> pd.DataFrame:
         return _run_part(parts[0])
     with ProcessPoolExecutor(jobs) as ex:
         return pd.concat(list(ex.map(_run_part, parts)), ignore_index=True)
-
-
-def ks_uniform(u: np.ndarray) -> float:
-    """Kolmogorov-Smirnov distance of a sample from U(0, 1).
-
-    >>> round(ks_uniform(np.array([0.1, 0.5, 0.9])), 4)
-    0.2333
-    """
-    u = np.sort(np.asarray(u, dtype=float))
-    i = np.arange(1, len(u) + 1)
-    return float(max(np.max(i / len(u) - u), np.max(u - (i - 1) / len(u))))
 
 
 def figures(r: pd.DataFrame, h: int) -> dict:
