@@ -90,28 +90,36 @@ def test_rw_drift_matches_the_formula():
     assert m.quantile(0.9) == pytest.approx(math.exp(loc + scale * stats.t.ppf(0.9, df)))
 
 
+@pytest.mark.parametrize("growth_sd", [None, 0.01])  # 0.01: k = 0.41 here
 @pytest.mark.parametrize("damping", [1.0, 0.8])
-def test_rw_probability_against_simulated_predictive(damping):
+def test_rw_probability_against_simulated_predictive(damping, growth_sd):
     """Analytic P(Y_2025 <= y*) vs a simulation of the fitted RW's predictive.
 
     The simulation draws sigma^2 from its scaled inverse chi-square, the drift from
     N(d, sigma^2/(n-1)) (the drift's own uncertainty) and three yearly steps N(drift, sigma^2)
     (step k scaled by damping**k for the damped variant) - a parametric bootstrap of the
-    predictive, no t distribution involved.
+    predictive, no t distribution involved. With the growth prior the drift is drawn from its
+    posterior N(k d, k sigma^2/(n-1)), k = tau^2/(tau^2 + s2/(n-1)) computed by hand.
     """
     rng = np.random.default_rng(7)
     z = np.log(LEVEL.to_numpy())
     dz = np.diff(z)
     n, m = len(z), len(dz)
     d, s2 = dz.mean(), dz.var(ddof=1)
+    k = 1.0 if growth_sd is None else growth_sd**2 / (growth_sd**2 + s2 / (n - 1))
     N = 200_000
     sigma2 = s2 * (m - 1) / rng.chisquare(m - 1, N)
-    drift = d + np.sqrt(sigma2 / (n - 1)) * rng.standard_normal(N)
+    drift = k * d + np.sqrt(k * sigma2 / (n - 1)) * rng.standard_normal(N)
     # damped drift: step k carries damping**k of the drift, steps' noise is undamped
-    reach = sum(damping**k for k in (1, 2, 3))
+    reach = sum(damping**j for j in (1, 2, 3))
     zT = z[-1] + reach * drift + np.sqrt(3 * sigma2) * rng.standard_normal(N)
     fc = forecast(
-        LEVEL, 2025, models=("rw_drift",), damping=damping, robust_drift=False, growth_sd=None
+        LEVEL,
+        2025,
+        models=("rw_drift",),
+        damping=damping,
+        robust_drift=False,
+        growth_sd=growth_sd,
     )
     for y_star in (70.0, 74.0, 76.0, 80.0):
         p_sim = float(np.mean(np.exp(zT) <= y_star))
