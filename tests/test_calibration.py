@@ -23,7 +23,7 @@ sqrt(p(1-p)/R) = 0.0126 at p = 0.8, so:
   0.75/0.25) is exact for no DGP; its coverage must stay inside the issue's goal band
   0.75-0.85 widened by 3 SE for Monte-Carlo error: [0.712, 0.888].
 
-Runtime: about 8 s on one core.
+Runtime: about 10 s on one core.
 """
 
 from __future__ import annotations
