@@ -66,6 +66,7 @@ True
 from __future__ import annotations
 
 import math
+import numbers
 import warnings as _warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -1122,7 +1123,10 @@ def _drift_opts(drift_prior, drift_halflife, robust_drift, growth_sd, scale: Sca
             fix="use None for equal weights, e.g. 4 for a 4-year half-life",
         )
     if growth_sd is not None and not (
-        isinstance(growth_sd, int | float) and math.isfinite(growth_sd) and growth_sd >= 0
+        isinstance(growth_sd, numbers.Real)
+        and not isinstance(growth_sd, bool)
+        and math.isfinite(growth_sd)
+        and growth_sd >= 0
     ):
         raise SeriesError(
             f"growth_sd={growth_sd!r} is not a non-negative number",

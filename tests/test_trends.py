@@ -614,7 +614,13 @@ def test_growth_prior_is_not_applied_on_the_identity_scale():
         assert a.models[name].scale == b.models[name].scale
 
 
-@pytest.mark.parametrize("bad", [-0.1, float("nan"), "0.05"])
+@pytest.mark.parametrize("bad", [-0.1, float("nan"), "0.05", True])
 def test_growth_prior_rejects_a_bad_sd(bad):
     with pytest.raises(SeriesError, match="growth_sd"):
         forecast(LEVEL, 2025, growth_sd=bad)
+
+
+def test_growth_prior_accepts_numpy_numbers():
+    a = forecast(LEVEL, 2025, growth_sd=np.float32(0.05)).models["rw_drift"]
+    b = forecast(LEVEL, 2025, growth_sd=0.05).models["rw_drift"]
+    assert a.loc == pytest.approx(b.loc, rel=1e-6)
