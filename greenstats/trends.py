@@ -722,13 +722,18 @@ def _fit_ols(
     k = X.shape[1]
     if len(z) - k < 1:
         return f"ols_trend needs more than {k} points (has {len(z)})"
-    res = sm.OLS(z, X).fit()
-    df = float(res.df_resid)
-    if growth_sd and float(res.scale) > 0:
+    df = float(len(z) - k)
+    s2 = 0.0
+    if growth_sd:  # the OLS residual variance sets the pseudo-observation's weight
+        resid = z - X @ np.linalg.lstsq(X, z, rcond=None)[0]
+        s2 = float(resid @ resid) / df
+    if s2 > 0:
         pseudo = np.zeros((1, k))
         pseudo[0, 1] = 1.0  # the slope column of _design
-        w = np.append(np.ones(len(z)), float(res.scale) / float(growth_sd) ** 2)
+        w = np.append(np.ones(len(z)), s2 / float(growth_sd) ** 2)
         res = sm.WLS(np.append(z, 0.0), np.vstack([X, pseudo]), weights=w).fit()
+    else:
+        res = sm.OLS(z, X).fit()
     # the prediction is linear in the year, so a damped slope is the undamped prediction at
     # the "effective year" last + reach(h); get_prediction then gives the matching se_obs.
     # Future rows have the pulse dummies at 0.
