@@ -231,15 +231,13 @@ def load_panel(path: Path) -> pd.DataFrame:
 
 
 def ks_uniform(u: np.ndarray) -> float:
-    """Kolmogorov-Smirnov distance of a sample from U(0, 1).
+    """Kolmogorov-Smirnov distance of a sample from U(0, 1)
+    (:func:`greenstats.backtest.ks_uniform_rows` for one sample).
 
     >>> round(ks_uniform(np.array([0.1, 0.5, 0.9])), 4)
     0.2333
     """
-    u = np.sort(np.asarray(u, dtype=float))
-    n = len(u)
-    i = np.arange(1, n + 1)
-    return float(max(np.max(i / n - u), np.max(u - (i - 1) / n)))
+    return float(ks_uniform_rows(u)[0])
 
 
 def run_backtests(panel, *, window, horizon, min_train, opts) -> tuple[pd.DataFrame, float, int]:
@@ -258,11 +256,16 @@ def run_backtests(panel, *, window, horizon, min_train, opts) -> tuple[pd.DataFr
     return pd.concat(recs, ignore_index=True), time.perf_counter() - t0, n_series
 
 
-def goals(r: pd.DataFrame) -> dict:
-    """Coverage, KS of the PIT and MdAPE vs naive for the headline rows of ``r``."""
+def goals(r: pd.DataFrame, key: tuple[str, ...] = ("city",)) -> dict:
+    """Coverage, KS of the PIT and MdAPE vs naive for the headline rows of ``r``.
+
+    ``key``: the columns naming a series (with ``origin`` they pair a headline forecast with
+    the naive one).
+    """
+    on = [*key, "origin"]
     head = r[r["method"] == "headline"]
-    naive = r[r["method"] == "naive_cagr5"][["city", "origin", "median"]]
-    both = head.merge(naive, on=["city", "origin"], suffixes=("", "_naive"))
+    naive = r[r["method"] == "naive_cagr5"][[*on, "median"]]
+    both = head.merge(naive, on=on, suffixes=("", "_naive"))
     ape_h = (both["median"] - both["actual"]).abs() / both["actual"].abs()
     ape_n = (both["median_naive"] - both["actual"]).abs() / both["actual"].abs()
     inside80 = (head["actual"] >= head["lower80"]) & (head["actual"] <= head["upper80"])

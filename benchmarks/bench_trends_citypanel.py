@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_trends_ceads import ks_uniform  # noqa: E402
+from bench_trends_ceads import goals, ks_uniform  # noqa: E402
 
 from greenstats.backtest import backtest  # noqa: E402
 
@@ -105,23 +105,12 @@ def run(series, opts: dict, jobs: int) -> pd.DataFrame:
 
 
 def figures(r: pd.DataFrame, h: int) -> dict:
-    head = r[(r["method"] == "headline") & (r["horizon"] == h)]
-    naive = r[(r["method"] == "naive_cagr5") & (r["horizon"] == h)]
-    key = ["indicator", "city", "origin"]
-    both = head.merge(naive[key + ["median"]], on=key, suffixes=("", "_naive"))
-    ape = (both["median"] - both["actual"]).abs() / both["actual"].abs()
-    ape_n = (both["median_naive"] - both["actual"]).abs() / both["actual"].abs()
-    inside = (head["actual"] >= head["lower80"]) & (head["actual"] <= head["upper80"])
-    return {
-        "n": len(head),
-        "cov80": float(inside.mean()),
-        "ks": ks_uniform(head["pit"].to_numpy()),
-        "mean_pit": float(head["pit"].mean()),
-        "mdape": float(ape.median()),
-        "mdape_naive": float(ape_n.median()),
-        "n_naive": len(both),
-        "origins": sorted(head["origin"].unique().tolist()),
-    }
+    """:func:`bench_trends_ceads.goals` for horizon ``h``, a series named by indicator and
+    city, with the origin years."""
+    rh = r[r["horizon"] == h]
+    g = goals(rh, key=("indicator", "city"))
+    g["origins"] = sorted(rh.loc[rh["method"] == "headline", "origin"].unique().tolist())
+    return g
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -148,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"  h={h}: n={g['n']:>5} origins {g['origins']}  cov80={g['cov80']:.3f}  "
                 f"KS(PIT)={g['ks']:.3f} (mean PIT {g['mean_pit']:.2f})  MdAPE "
                 f"{100 * g['mdape']:.1f}% vs naive {100 * g['mdape_naive']:.1f}% "
-                f"(n={g['n_naive']})"
+                f"(n={g['n_common']})"
             )
         if label.startswith(("previous", "default")):
             head = r[(r["method"] == "headline") & (r["horizon"] == 3)]
